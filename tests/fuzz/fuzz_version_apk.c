@@ -1,0 +1,3 @@
+/* Fuzz target: the apk version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "apk"
+#include "fuzz_version.h"

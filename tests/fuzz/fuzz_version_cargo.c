@@ -1,0 +1,3 @@
+/* Fuzz target: the cargo version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "cargo"
+#include "fuzz_version.h"

@@ -1,0 +1,3 @@
+/* Fuzz target: the composer version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "composer"
+#include "fuzz_version.h"

@@ -1,0 +1,3 @@
+/* Fuzz target: the deb version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "deb"
+#include "fuzz_version.h"

@@ -1,0 +1,3 @@
+/* Fuzz target: the golang version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "golang"
+#include "fuzz_version.h"

@@ -1,0 +1,3 @@
+/* Fuzz target: the maven version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "maven"
+#include "fuzz_version.h"

@@ -1,0 +1,3 @@
+/* Fuzz target: the npm version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "npm"
+#include "fuzz_version.h"

@@ -1,0 +1,3 @@
+/* Fuzz target: the nuget version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "nuget"
+#include "fuzz_version.h"

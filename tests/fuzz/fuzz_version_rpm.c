@@ -1,0 +1,3 @@
+/* Fuzz target: the rpm version comparator (see fuzz_version.h). */
+#define FUZZ_ECOSYSTEM "rpm"
+#include "fuzz_version.h"
