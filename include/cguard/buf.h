@@ -27,7 +27,8 @@ CG_API cg_err_t cg_buf_append(struct cg_buf *b, const void *p, size_t n) CG_MUST
 CG_API cg_err_t cg_buf_puts(struct cg_buf *b, const char *s) CG_MUST_CHECK;
 CG_API cg_err_t cg_buf_putc(struct cg_buf *b, char c) CG_MUST_CHECK;
 CG_API cg_err_t cg_buf_printf(struct cg_buf *b, const char *fmt, ...) CG_PRINTF(2, 3) CG_MUST_CHECK;
-CG_API cg_err_t cg_buf_vprintf(struct cg_buf *b, const char *fmt, va_list ap) CG_MUST_CHECK;
+CG_API cg_err_t cg_buf_vprintf(struct cg_buf *b, const char *fmt, va_list ap)
+	CG_PRINTF(2, 0) CG_MUST_CHECK;
 /* The contents as a string ("" when empty; never NULL). */
 CG_API const char *cg_buf_str(const struct cg_buf *b);
 /* Hand the heap string to the caller (free() it); the buffer becomes empty.

@@ -8,6 +8,8 @@
 #include <cguard/json.h>
 #include <cguard/log.h>
 #include <cguard/version.h>
+#include <cguard/pkg.h>
+#include <cguard/image.h>
 
 #define CG_VERSION_STRING "0.1.0"
 

@@ -17,10 +17,15 @@
  * grammar wins ("1.1" > "1a" > "1_p" > "1-r1" > "1"). Numbers have any length
  * here (apk-tools keeps them in an int and wraps above 2^31).
  *
- * Where the reference vectors (osv-scalibr's alpine-versions.txt, which
- * follow newer apk-tools where 2.10 gives an accident) disagree with 2.10,
- * only on strings apk_version_validate() refuses or that end in nonsense, we
- * follow the vectors:
+ * Newer apk-tools (2.12 and later, Alpine 3.17 on) differ on real versions:
+ * they compare a component with a leading zero as a string ("1.0.4" < "1.00"
+ * there) and refuse digits after a letter ("5.7.1p1"); the generated vectors,
+ * made by Alpine 3.10's apk, need the 2.10 rules kept here.
+ *
+ * Where the hand-written vectors (osv-scalibr's alpine-versions.txt, which
+ * follow newer apk-tools where 2.10 gives an accident) disagree with 2.10 -
+ * on strings apk_version_validate() refuses, and on a '.' directly followed
+ * by a letter, which apk-tools 3 refuses - we follow the vectors:
  *   1. A malformed rest ("1-r-0", "1.2.0A") sorts below the end of the string
  *      and below every token except a pre-release suffix (apk-tools >= 2.12);
  *      2.10 sorted it above everything. Two malformed rests at the same place
@@ -303,7 +308,8 @@ static int apk_cmp(const char *a, size_t an, const char *b, size_t bn, int *res)
 {
 	if (apk_check(a, an) || apk_check(b, bn))
 		return -1;
-	*res = apk_compare(a, an, b, bn);
+	/* the same bytes make the same tokens */
+	*res = an == bn && memcmp(a, b, an) == 0 ? 0 : apk_compare(a, an, b, bn);
 	return 0;
 }
 

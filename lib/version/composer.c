@@ -88,9 +88,15 @@ static bool is_digit_at(struct cview v, size_t i)
 	return i < v.n && v.p[i] >= '0' && v.p[i] <= '9';
 }
 
+/* Is v[i] one of the (up to three) characters of set? */
 static bool in_set(struct cview v, size_t i, const char *set)
 {
-	return i < v.n && v.p[i] && strchr(set, v.p[i]) != NULL;
+	if (i >= v.n)
+		return false;
+	for (; *set; set++)
+		if (v.p[i] == (unsigned char)*set)
+			return true;
+	return false;
 }
 
 static unsigned char lower(unsigned char c)
@@ -101,11 +107,8 @@ static unsigned char lower(unsigned char c)
 /* Does the lower-case word w start at v[i], ignoring ASCII case? */
 static bool word_at(struct cview v, size_t i, const char *w)
 {
-	size_t len = strlen(w);
-	if (i > v.n || v.n - i < len)
-		return false;
-	for (size_t j = 0; j < len; j++)
-		if (lower(v.p[i + j]) != (unsigned char)w[j])
+	for (; *w; w++, i++)
+		if (i >= v.n || lower(v.p[i]) != (unsigned char)*w)
 			return false;
 	return true;
 }
@@ -177,9 +180,17 @@ static size_t match_stab(struct cview v, size_t i, int *rank, bool *plain_stable
 		{ "beta", RANK_BETA },    { "pl", RANK_PATCH },    { "rc", RANK_RC },
 		{ "a", RANK_ALPHA },      { "b", RANK_BETA },      { "p", RANK_PATCH },
 	};
+	if (i >= v.n)
+		return 0;
+	switch (lower(v.p[i])) { /* the common miss, decided by the first byte */
+	case 's': case 'a': case 'b': case 'p': case 'r':
+		break;
+	default:
+		return 0;
+	}
 	for (size_t j = 0; j < CG_ARRAY_LEN(words); j++) {
-		size_t len = strlen(words[j].w);
 		if (word_at(v, i, words[j].w)) {
+			size_t len = strlen(words[j].w);
 			*rank = words[j].rank;
 			*plain_stable = len == 6 && memcmp(v.p + i, "stable", 6) == 0;
 			return len;
@@ -358,6 +369,8 @@ static const char *composer_parse(const char *str, size_t n, struct composer_ver
 	out->ntok = 0;
 	if (n > CG_VERSION_MAX_LEN)
 		return "longer than " CG_STR(CG_VERSION_MAX_LEN) " bytes";
+	if (n && memchr(str, '\0', n)) /* trim() would drop it at the ends; we never take it */
+		return "contains a NUL byte";
 	v = php_trim(v);
 	if (v.n == 0)
 		return "empty";
@@ -382,7 +395,7 @@ static const char *composer_parse(const char *str, size_t n, struct composer_ver
 	}
 
 	/* a stability flag @stable|RC|beta|alpha|dev at the end */
-	{
+	if (memchr(v.p, '@', v.n)) {
 		static const char *const flags[] = { "stable", "rc", "beta", "alpha", "dev" };
 		for (size_t j = 0; j < CG_ARRAY_LEN(flags); j++) {
 			size_t len = strlen(flags[j]);

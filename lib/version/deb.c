@@ -15,7 +15,7 @@
  *  - warnings (valid here, compared as dpkg compares them): an upstream
  *    version that does not start with a digit ("a1.0", "~1"), and characters
  *    outside [0-9A-Za-z.+~:-] in the upstream version or outside
- *    [0-9A-Za-z.+~] in the revision ("1.0_1", "1.0-1:2"). dpkg prints
+ *    [0-9A-Za-z.+~] in the revision ("1.0_1", "1.0-1_2"). dpkg prints
  *    "version 'x' has bad syntax" and goes on comparing; so do we, silently.
  * The `dpkg --compare-versions` special cases "" and "<unknown>" (the blank
  * version) are front-end conveniences, not parseversion(): "" is invalid here
@@ -25,8 +25,8 @@
  * on the revisions (a missing revision is ""; "1.0" == "1.0-0"). verrevcmp()
  * alternates non-digit runs, compared character by character with
  * '~' < end < letters < everything else, and digit runs compared as numbers
- * (of any length: leading zeros skipped, then the first differing digit, then
- * the longer run wins). Bytes 0x80-0xff weigh what they weigh in dpkg built
+ * of any length (leading zeros skipped, the longer run wins, else the first
+ * differing digit). Bytes 0x80-0xff weigh what they weigh in dpkg built
  * with a signed char (amd64, i386; an unsigned-char dpkg such as arm64's
  * would put them after ASCII punctuation instead of before it). */
 #include "util/internal.h"

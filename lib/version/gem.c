@@ -4,8 +4,13 @@
  *
  *   \A \s* ( [0-9]+ (\.[0-9a-zA-Z]+)* (-[0-9A-Za-z-]+ (\.[0-9A-Za-z-]+)*)? )? \s* \z
  *
- * with \s = [ \t\n\v\f\r]. An empty or all-blank string is valid and is "0",
- * as Gem::Version.new("") is.
+ * with \s = [ \t\n\v\f\r], and one relaxation: the first component may
+ * carry letters after its leading digit ("1beta", "8x9q"), as the later ones
+ * may ("1.0a" is correct? already). RubyGems rejects those; osv-scalibr's
+ * vectors (1 > 1beta, 1 > 1gamma) accept them, and they are cut into segments
+ * and ordered exactly as Gem::Version's <=> would order them. An all-blank
+ * string is "0", as Gem::Version.new(" ") is; the empty string is refused
+ * (the library refuses it for every scheme).
  *
  * Order (Gem::Version#<=>): the string is stripped, each "-" becomes ".pre.",
  * and it is cut into segments, runs of digits (numbers, any size) and runs of
@@ -103,12 +108,15 @@ static const char *gem_parse(const char *str, size_t n, struct gem_version *v)
 	v->nseg = v->num_end = v->str_start = v->str_end = 0;
 	if (n > CG_VERSION_MAX_LEN)
 		return "longer than " CG_STR(CG_VERSION_MAX_LEN) " bytes";
+	if (n == 0)
+		return "empty";
 	while (i < n && is_space(s[i]))
 		i++;
 	if (i == n)
 		return NULL; /* blank: the version "0", which has no canonical segments */
 	if (!is_digit(s[i]))
 		return "does not start with a digit";
+	/* [0-9]+ -- and, relaxed, letters and digits after it */
 	if ((why = add_run(s, n, &i, v)))
 		return why;
 	/* release part: (\.[0-9a-zA-Z]+)* */

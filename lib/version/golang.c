@@ -20,7 +20,10 @@
  * of one version compare equal. With the `go` prefix the Go release tags that
  * are not SemVer are also read as x/vuln's GoTagToSemver reads them:
  * go1.21rc2 = 1.21.0-rc.2, go1.9beta1 = 1.9.0-beta.1, go1.20-pre4 =
- * 1.20.0-pre.4 (so go1.21rc2 < go1.21.0). */
+ * 1.20.0-pre.4 (so go1.21rc2 < go1.21.0). As there, the tag reading comes
+ * first: go1.2.1-pre2 is 1.2.1-pre.2, not 1.2.1-pre2. A binary's Go version
+ * with experiments ("go1.21.3 X:boringcrypto") must be cut at the space by
+ * the caller. A "V" prefix, white space and "vgo1.2" are invalid. */
 #include "util/internal.h"
 #include "version/scheme.h"
 

@@ -67,9 +67,9 @@ enum mvn_qual { Q_ALPHA, Q_BETA, Q_MILESTONE, Q_RC, Q_SNAPSHOT, Q_RELEASE, Q_SP,
 struct mvn_item {
 	uint16_t off, len; /* number: its digits without leading zeros (len 0: zero);
 			      Q_OTHER word: its bytes */
-	uint8_t kind;      /* enum mvn_kind */
-	uint8_t qual;      /* enum mvn_qual, for words */
-	int8_t rest;       /* -1/+1: this item and all after it, against the end */
+	uint8_t kind;	   /* enum mvn_kind */
+	uint8_t qual;	   /* enum mvn_qual, for words */
+	int8_t rest;	   /* -1/+1: this item and all after it, against the end */
 };
 
 /* A parsed version: the chain of lists flattened. List d holds items
@@ -108,10 +108,10 @@ static const struct {
 	const char *word;
 	enum mvn_qual q;
 } mvn_words[] = {
-	{ "alpha", Q_ALPHA }, { "beta", Q_BETA }, { "milestone", Q_MILESTONE },
-	{ "rc", Q_RC },       { "cr", Q_RC },     { "snapshot", Q_SNAPSHOT },
-	{ "ga", Q_RELEASE },  { "final", Q_RELEASE }, { "release", Q_RELEASE },
-	{ "sp", Q_SP },
+    {"alpha", Q_ALPHA}, {"beta", Q_BETA},     {"milestone", Q_MILESTONE},
+    {"rc", Q_RC},	{"cr", Q_RC},	      {"snapshot", Q_SNAPSHOT},
+    {"ga", Q_RELEASE},	{"final", Q_RELEASE}, {"release", Q_RELEASE},
+    {"sp", Q_SP},
 };
 
 static bool open_list(struct mvn *v)
@@ -385,8 +385,8 @@ static int mvn_cmp(const char *a, size_t an, const char *b, size_t bn, int *res)
 }
 
 const struct cg_version_scheme cg_scheme_maven = {
-	.name = "maven",
-	.title = "Maven ComparableVersion (3.8.7), made transitive",
-	.check = mvn_check,
-	.cmp = mvn_cmp,
+    .name = "maven",
+    .title = "Maven ComparableVersion (3.8.7), made transitive",
+    .check = mvn_check,
+    .cmp = mvn_cmp,
 };

@@ -1,5 +1,6 @@
 /* PyPI: PEP 440 versions, validated and ordered exactly as Python's
- * packaging.version.Version (packaging 22 and later; checked against 23.0).
+ * packaging.version.Version (packaging 22 and later; checked against 23.0),
+ * and legacy versions as packaging 21.3 ordered them (see below).
  *
  * Accepted: what Version's regex accepts, i.e.
  *
@@ -16,7 +17,7 @@
  * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) and, through
  * re.IGNORECASE, U+0130 and U+0131 where an "i" is expected, U+017F where an
  * "s" is, U+212A where a "k" is. packaging then lower()s the letters, so
- * "prevıew" and "poſt" become pre/post labels of their own (sorting between
+ * "prev\u0131ew" and "po\u017ft" become pre/post labels of their own (sorting between
  * "b" and "rc", and after "post") and local labels compare by the code points
  * of their lower()ed text (U+0130 lowers to "i" U+0307, U+212A to "k"). This
  * is what packaging does; it only matters for strings no index holds.
@@ -28,9 +29,23 @@
  * numerically and above strings, strings by code point after lower(),
  * a shorter prefix first).
  *
- * Bounds: at most PYPI_MAX_PARTS release numbers and local segments each.
- * That is every one a CG_VERSION_MAX_LEN-byte string can hold, so the bound
- * never turns away a version packaging accepts; longer input is refused. */
+ * Legacy versions: a string that is not PEP 440 is not refused but read as
+ * packaging 21's LegacyVersion (the last packaging to have it; pip and
+ * setuptools used it for years, OSV's PyPI data and osv-scalibr's vectors
+ * hold such versions: "0.3m1", "2.0.0-final", "1.0beta6.1"). Its key is
+ * setuptools' old parse_version: the lower-cased string split into numbers,
+ * letter runs, "-" and other runs, "pre", "preview" and "rc" read as "c",
+ * "dev" as "@", numbers zero-filled to 8 digits and compared as strings,
+ * trailing zeros and "-" before a pre-release tag dropped. Every legacy
+ * version sorts below every PEP 440 version. We refuse as legacy only what no
+ * version can be: a blank string and non-ASCII text (LegacyVersion would take
+ * them; packaging 22 and later refuse them, as they refuse every legacy
+ * version).
+ *
+ * Bounds: at most PYPI_MAX_PARTS release numbers and local segments each, and
+ * LEGACY_MAX_PARTS legacy parts. That is every one a CG_VERSION_MAX_LEN-byte
+ * string can hold, so the bounds never turn away a version packaging accepts;
+ * longer input is refused. */
 #include "util/internal.h"
 #include "version/scheme.h"
 
@@ -96,35 +111,40 @@ struct pchar {
 	int special;
 };
 
-static struct pchar pypi_char(const unsigned char *s, size_t n, size_t i)
+/* The non-ASCII part of pypi_char(), out of the hot path. */
+static struct pchar pypi_char_utf8(const unsigned char *s, size_t left)
 {
-	struct pchar c = { 0, 0, FOLD_NONE };
-	size_t left;
-	if (i >= n)
-		return c;
-	left = n - i;
-	c.len = 1;
-	if (s[i] < 0x80) {
-		unsigned x = s[i];
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if ((x >= 'a' && x <= 'z') || (x >= '0' && x <= '9'))
-			c.fold = x;
-		return c;
-	}
-	if (left >= 2 && s[i] == 0xC4 && (s[i + 1] == 0xB0 || s[i + 1] == 0xB1)) {
+	struct pchar c = { 1, 0, FOLD_NONE };
+	if (left >= 2 && s[0] == 0xC4 && (s[1] == 0xB0 || s[1] == 0xB1)) {
 		c.len = 2;
 		c.fold = 'i';
-		c.special = s[i + 1] == 0xB0 ? FOLD_I0130 : FOLD_I0131;
-	} else if (left >= 2 && s[i] == 0xC5 && s[i + 1] == 0xBF) {
+		c.special = s[1] == 0xB0 ? FOLD_I0130 : FOLD_I0131;
+	} else if (left >= 2 && s[0] == 0xC5 && s[1] == 0xBF) {
 		c.len = 2;
 		c.fold = 's';
 		c.special = FOLD_S017F;
-	} else if (left >= 3 && s[i] == 0xE2 && s[i + 1] == 0x84 && s[i + 2] == 0xAA) {
+	} else if (left >= 3 && s[0] == 0xE2 && s[1] == 0x84 && s[2] == 0xAA) {
 		c.len = 3;
 		c.fold = 'k';
 		c.special = FOLD_K212A;
 	}
+	return c;
+}
+
+static inline struct pchar pypi_char(const unsigned char *s, size_t n, size_t i)
+{
+	struct pchar c = { 0, 0, FOLD_NONE };
+	unsigned x;
+	if (i >= n)
+		return c;
+	x = s[i];
+	if (x >= 0x80)
+		return pypi_char_utf8(s + i, n - i);
+	c.len = 1;
+	if (x >= '0' && x <= '9')
+		c.fold = x;
+	else if ((x | 0x20) >= 'a' && (x | 0x20) <= 'z')
+		c.fold = x | 0x20;
 	return c;
 }
 
@@ -186,6 +206,8 @@ static size_t match_word(const unsigned char *s, size_t n, size_t i, const char 
 {
 	size_t k = i;
 	*special = FOLD_NONE;
+	if (i >= n || (s[i] < 0x80 && (s[i] | 0x20) != (unsigned char)w[0]))
+		return 0; /* the common miss, decided by the first byte */
 	for (; *w; w++) {
 		struct pchar c = pypi_char(s, n, k);
 		if (!c.len || c.fold != (unsigned char)*w)
@@ -208,6 +230,8 @@ static size_t match_pre(const unsigned char *s, size_t n, size_t i, int *rank)
 		{ "preview", PRE_RC }, { "alpha", PRE_A }, { "beta", PRE_B }, { "pre", PRE_RC },
 		{ "rc", PRE_RC },      { "a", PRE_A },     { "b", PRE_B },    { "c", PRE_RC },
 	};
+	if (i >= n || (s[i] < 0x80 && !pypi_char(s, n, i).fold))
+		return 0;
 	for (size_t j = 0; j < CG_ARRAY_LEN(words); j++) {
 		int special;
 		size_t len = match_word(s, n, i, words[j].w, &special);
@@ -228,6 +252,8 @@ static size_t match_pre(const unsigned char *s, size_t n, size_t i, int *rank)
 static size_t match_post(const unsigned char *s, size_t n, size_t i, int *rank)
 {
 	static const char *const words[] = { "post", "rev", "r" };
+	if (i >= n || (s[i] < 0x80 && !pypi_char(s, n, i).fold))
+		return 0;
 	for (size_t j = 0; j < CG_ARRAY_LEN(words); j++) {
 		int special;
 		size_t len = match_word(s, n, i, words[j], &special);
@@ -667,7 +693,7 @@ static int pypi_cmp(const char *a, size_t an, const char *b, size_t bn, int *res
 
 const struct cg_version_scheme cg_scheme_pypi = {
 	.name = "pypi",
-	.title = "PEP 440 (packaging.version.Version)",
+	.title = "PEP 440 (packaging.version.Version; LegacyVersion below it)",
 	.check = pypi_check,
 	.cmp = pypi_cmp,
 };

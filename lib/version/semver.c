@@ -134,6 +134,13 @@ done:
 	return why;
 }
 
+/* Is the digit string s[0..len), without leading zeros, above max? */
+static inline bool digits_above(const char *s, size_t len, const char *max)
+{
+	size_t ml = strlen(max);
+	return len > ml || (len == ml && memcmp(s, max, ml) > 0);
+}
+
 /* Always inlined, so that each dialect gets its own copy (twice as fast). */
 static inline __attribute__((always_inline)) const char *
 sv_parse(const char *s, size_t n, enum sv_dialect d, struct sv *v)
@@ -174,12 +181,9 @@ sv_parse(const char *s, size_t n, enum sv_dialect d, struct sv *v)
 			CG_FAIL(why, bad_num[k]);
 		if (len > 1 && s[start] == '0')
 			CG_FAIL(why, "leading zero in a version number");
-		if (d == SV_NPM && (len > 16 || (len == 16 && memcmp(s + start, "9007199254740991",
-								       16) > 0)))
+		if (d == SV_NPM && digits_above(s + start, len, "9007199254740991"))
 			CG_FAIL(why, "number above 2^53-1 (node's Number.MAX_SAFE_INTEGER)");
-		if (d == SV_CARGO && (len > 20 || (len == 20 && memcmp(s + start,
-									 "18446744073709551615",
-									 20) > 0)))
+		if (d == SV_CARGO && digits_above(s + start, len, "18446744073709551615"))
 			CG_FAIL(why, "number does not fit in 64 bits");
 		v->num[k] = s + start;
 		v->numn[k] = len;

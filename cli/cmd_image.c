@@ -1,0 +1,145 @@
+/* cguard image: read container images (sbom today; scan with the vulnerability DB). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: cguard image sbom REF [--format F] [--output FILE] [--platform OS/ARCH]\n"
+	"\n"
+	"sbom     The software inventory of an image: OS, packages (OS and language),\n"
+	"         file information. Layers are read once as streams, never unpacked.\n"
+	"\n"
+	"REF is a skopeo-style reference:\n"
+	"  docker-archive:FILE[:NAME:TAG|:@INDEX]   `docker save` output\n"
+	"  oci:DIR[:TAG]                           an OCI image layout folder\n"
+	"  oci-archive:FILE[:TAG]                  an OCI image layout in a tar\n"
+	"  dir:ROOTFS                              a plain root filesystem folder\n"
+	"\n"
+	"  -f, --format F       table (default), json, cyclonedx (1.5), spdx (2.3 JSON)\n"
+	"  -o, --output FILE    write there instead of stdout\n"
+	"      --platform P     for multi-platform images (default linux/amd64)\n"
+	"      --threads N      layers read at once (default: CPUs, at most 4)\n"
+	"  -q, --quiet          no warnings on stderr\n"
+	"  -h, --help           this text\n"
+	"\n"
+	"Exit status: 0 done, 1 the image could not be read, 2 bad command line.\n";
+
+const struct cli_command cli_cmd_image;
+
+static int write_out(const char *path, const struct cg_buf *b)
+{
+	size_t off = 0;
+	int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
+	if (fd < 0) {
+		fprintf(stderr, "cguard: %s: %s\n", path, strerror(errno));
+		return CLI_FAIL;
+	}
+	while (off < b->len) {
+		ssize_t n = write(fd, b->data + off, b->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "cguard: writing %s: %s\n", path ? path : "stdout",
+				strerror(errno));
+			if (path)
+				close(fd);
+			return CLI_FAIL;
+		}
+		off += (size_t)n;
+	}
+	if (path && close(fd) != 0) {
+		fprintf(stderr, "cguard: %s: %s\n", path, strerror(errno));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+static int cmd_sbom(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "platform", required_argument, NULL, 'p' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cg_image_opts io = { 0 };
+	struct cg_image *img = NULL;
+	struct cg_inventory *inv = NULL;
+	struct cg_buf out = CG_BUF_INIT((size_t)1 << 30);
+	struct cg_error err = { 0 };
+	enum cg_sbom_format fmt = CG_SBOM_TABLE;
+	const char *output = NULL;
+	int c, rc = CLI_FAIL, quiet = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (cg_sbom_format_parse(optarg, &fmt) != CG_OK)
+				return cli_usage_error(&cli_cmd_image, "unknown format '%s'", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case 'p': io.platform = optarg; break;
+		case 't': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 64)
+				return cli_usage_error(&cli_cmd_image, "--threads takes 1 to 64");
+			io.threads = (int)n;
+			break;
+		}
+		case 'q': quiet = 1; break;
+		case 'h': fputs(usage, stdout); return CLI_OK;
+		default:
+			return cli_usage_error(&cli_cmd_image, "unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(&cli_cmd_image, "sbom takes one image reference");
+	if (cg_image_open(argv[optind], &io, &img, &err) != CG_OK) {
+		fprintf(stderr, "cguard: %s: %s\n", argv[optind], cg_error_message(&err));
+		goto done;
+	}
+	if (cg_image_inventory(img, &inv, &err) != CG_OK) {
+		fprintf(stderr, "cguard: %s: %s\n", argv[optind], cg_error_message(&err));
+		goto done;
+	}
+	if (!quiet)
+		for (size_t i = 0; i < cg_inventory_warning_count(inv); i++)
+			fprintf(stderr, "cguard: warning: %s\n", cg_inventory_warning(inv, i));
+	if (cg_inventory_write(img, inv, fmt, &out, &err) != CG_OK) {
+		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
+		goto done;
+	}
+	rc = write_out(output, &out);
+done:
+	cg_buf_release(&out);
+	cg_inventory_free(inv);
+	cg_image_free(img);
+	return rc;
+}
+
+static int run(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error(&cli_cmd_image, "missing subcommand");
+	if (!strcmp(argv[1], "sbom"))
+		return cmd_sbom(argc - 1, argv + 1);
+	return cli_usage_error(&cli_cmd_image, "unknown subcommand '%s'", argv[1]);
+}
+
+const struct cli_command cli_cmd_image = {
+	.name = "image",
+	.summary = "read container images: software inventory and SBOM",
+	.usage = usage,
+	.run = run,
+};

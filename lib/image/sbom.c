@@ -1,0 +1,729 @@
+/* Writing an inventory: cguard's own JSON, CycloneDX 1.5, SPDX 2.3, and a
+ * table for people. Package URLs per the purl specification. */
+#include "util/internal.h"
+#include "image/image_int.h"
+#include <sys/random.h>
+#include <time.h>
+
+/* ---- purl ---------------------------------------------------------------- */
+
+static cg_err_t pct(struct cg_buf *b, const char *s, bool keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		cg_err_t rc;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '-' || c == '_' || c == '~' || c == ':' || (keep_slash && c == '/')) {
+			rc = cg_buf_putc(b, (char)c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			rc = cg_buf_append(b, e, 3);
+		}
+		if (rc)
+			return rc;
+	}
+	return CG_OK;
+}
+
+static cg_err_t qual(struct cg_buf *out, char *sep, const char *key, const char *v)
+{
+	cg_err_t rc;
+	if (!v || !*v)
+		return CG_OK;
+	if ((rc = cg_buf_putc(out, *sep)) || (rc = cg_buf_puts(out, key)) ||
+	    (rc = cg_buf_putc(out, '=')) || (rc = pct(out, v, false)))
+		return rc;
+	*sep = '&';
+	return CG_OK;
+}
+
+/* The purl namespace of an OS package: the distro id (rhel, centos, ...). */
+static const char *os_namespace(const struct cg_pkg *p, const struct cg_os_info *os)
+{
+	if (os && os->id)
+		return os->id;
+	if (!strcmp(p->type, "deb"))
+		return "debian";
+	if (!strcmp(p->type, "apk"))
+		return "alpine";
+	return NULL;
+}
+
+cg_err_t cg_pkg_purl(const struct cg_pkg *p, const struct cg_os_info *os, struct cg_buf *out)
+{
+	const char *ns = p->namespace_;
+	char sep = '?';
+	cg_err_t rc;
+	bool is_os = p->flags & CG_PKG_OS;
+	const char *name = p->name;
+	char lower[512];
+
+	if (is_os)
+		ns = os_namespace(p, os);
+	/* purl types whose names are case-insensitive are lowercased; PyPI
+	 * also folds '_' to '-' */
+	if (!strcmp(p->type, "pypi") || !strcmp(p->type, "npm") || !strcmp(p->type, "composer") ||
+	    !strcmp(p->type, "golang")) {
+		size_t i;
+		for (i = 0; name[i] && i + 1 < sizeof(lower); i++) {
+			char c = name[i];
+			if (c >= 'A' && c <= 'Z' && strcmp(p->type, "golang"))
+				c = (char)(c - 'A' + 'a');
+			if (c == '_' && !strcmp(p->type, "pypi"))
+				c = '-';
+			lower[i] = c;
+		}
+		lower[i] = '\0';
+		name = lower;
+	}
+	if ((rc = cg_buf_puts(out, "pkg:")) || (rc = cg_buf_puts(out, p->type)) ||
+	    (rc = cg_buf_putc(out, '/')))
+		return rc;
+	if (ns && *ns) {
+		if ((rc = pct(out, ns, true)) || (rc = cg_buf_putc(out, '/')))
+			return rc;
+	}
+	if ((rc = pct(out, name, false)))
+		return rc;
+	if (p->version && *p->version) {
+		if ((rc = cg_buf_putc(out, '@')) || (rc = pct(out, p->version, false)))
+			return rc;
+	}
+	/* qualifiers in lexical order of their keys */
+	if ((rc = qual(out, &sep, "arch", p->arch)))
+		return rc;
+	if (is_os && os && os->id && os->version_id) {
+		char distro[160];
+		snprintf(distro, sizeof(distro), "%s-%s", os->id, os->version_id);
+		if ((rc = qual(out, &sep, "distro", distro)))
+			return rc;
+	}
+	if ((rc = qual(out, &sep, "epoch", p->epoch)))
+		return rc;
+	if (p->src_name && strcmp(p->src_name, p->name) && !strcmp(p->type, "deb")) {
+		char upstream[600];
+		if (p->src_version)
+			snprintf(upstream, sizeof(upstream), "%s@%s", p->src_name, p->src_version);
+		else
+			snprintf(upstream, sizeof(upstream), "%s", p->src_name);
+		if ((rc = qual(out, &sep, "upstream", upstream)))
+			return rc;
+	}
+	return CG_OK;
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static void uuid4(char out[37])
+{
+	unsigned char r[16];
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		memset(r, 0, sizeof(r));
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[r[i] >> 4];
+		out[o++] = hex[r[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+static void now_iso(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *image_name(const struct cg_image *img)
+{
+	return img->info.name ? img->info.name : img->ref;
+}
+
+/* Build a JSON string safely from possibly non-UTF-8 bytes (package data is
+ * untrusted): invalid bytes become U+FFFD. */
+static cg_json *jstr(const char *s)
+{
+	cg_json *j;
+	struct cg_buf b = CG_BUF_INIT(1 << 20);
+	const unsigned char *p = (const unsigned char *)s;
+	if (!s)
+		return cg_json_new_null();
+	j = cg_json_new_string(s);
+	if (j)
+		return j;
+	/* not valid UTF-8: replace what is not */
+	while (*p) {
+		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+		bool ok = len > 0;
+		for (int k = 1; ok && k < len; k++)
+			ok = (p[k] & 0xc0) == 0x80;
+		if (ok && len > 1) {
+			j = cg_json_new_stringn((const char *)p, (size_t)len);
+			ok = j != NULL;
+			cg_json_free(j);
+		}
+		if (ok) {
+			if (cg_buf_append(&b, p, (size_t)len))
+				break;
+			p += len;
+		} else {
+			if (cg_buf_puts(&b, "\xef\xbf\xbd"))
+				break;
+			p++;
+		}
+	}
+	j = cg_json_new_stringn(cg_buf_str(&b), b.len);
+	cg_buf_release(&b);
+	return j;
+}
+
+#define SET(obj, key, val)                           \
+	do {                                         \
+		if ((rc = cg_json_set(obj, key, val))) \
+			goto done;                   \
+	} while (0)
+#define ADD(arr, val)                               \
+	do {                                        \
+		if ((rc = cg_json_append(arr, val))) \
+			goto done;                  \
+	} while (0)
+
+static cg_json *purl_json(const struct cg_pkg *p, const struct cg_os_info *os)
+{
+	struct cg_buf b = CG_BUF_INIT(8192);
+	cg_json *j = NULL;
+	if (cg_pkg_purl(p, os, &b) == CG_OK)
+		j = jstr(cg_buf_str(&b));
+	cg_buf_release(&b);
+	return j;
+}
+
+static const char *layer_digest(const struct cg_image *img, const struct cg_inventory *inv, int i)
+{
+	if (i < 0 || (size_t)i >= inv->nlayers)
+		return NULL;
+	if (img->diff_ids)
+		return img->diff_ids[i];
+	return NULL;
+}
+
+/* ---- cguard JSON ------------------------------------------------------------ */
+
+static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory *inv,
+			   struct cg_buf *out, struct cg_error *err)
+{
+	cg_json *root = cg_json_new_object(), *im = cg_json_new_object(), *layers = cg_json_new_array();
+	cg_json *pkgs = cg_json_new_array(), *files = cg_json_new_object(), *top = cg_json_new_array();
+	cg_json *warns = cg_json_new_array();
+	const struct cg_os_info *os = cg_inventory_os(inv);
+	cg_err_t rc = CG_OK;
+
+	if (!root || !im || !layers || !pkgs || !files || !top || !warns) {
+		rc = CG_ERR_NOMEM;
+		goto done;
+	}
+	SET(im, "reference", jstr(img->ref));
+	SET(im, "transport", jstr(img->info.transport));
+	SET(im, "name", jstr(img->info.name));
+	SET(im, "manifest_digest", jstr(img->info.manifest_digest));
+	SET(im, "config_digest", jstr(img->info.config_digest));
+	SET(im, "os", jstr(img->info.os));
+	SET(im, "architecture", jstr(img->info.arch));
+	for (size_t i = 0; i < inv->nlayers; i++) {
+		const struct cg_layer_stats *ls = &inv->layers[i];
+		cg_json *l = cg_json_new_object();
+		static const char *const comp[] = { "none", "gzip", "zstd" };
+		ADD(layers, l);
+		SET(l, "index", cg_json_new_int((int64_t)i));
+		if (!img->rootfs) {
+			SET(l, "digest", jstr(ls->digest));
+			SET(l, "diff_id", jstr(ls->diff_id));
+			SET(l, "compression", jstr(comp[ls->compression]));
+			SET(l, "size", cg_json_new_int((int64_t)ls->compressed_bytes));
+		}
+		SET(l, "uncompressed_size", cg_json_new_int((int64_t)ls->uncompressed_bytes));
+		SET(l, "entries", cg_json_new_int((int64_t)ls->entries));
+	}
+	SET(im, "layers", layers);
+	layers = NULL;
+	SET(root, "image", im);
+	im = NULL;
+	if (os) {
+		cg_json *o = cg_json_new_object();
+		SET(root, "os", o);
+		SET(o, "id", jstr(os->id));
+		SET(o, "version_id", jstr(os->version_id));
+		SET(o, "codename", jstr(os->codename));
+		SET(o, "pretty_name", jstr(os->pretty_name));
+		SET(o, "distroless", cg_json_new_bool(os->distroless));
+	} else {
+		SET(root, "os", cg_json_new_null());
+	}
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const struct cg_pkg *p = &inv->pkgs[i];
+		cg_json *o = cg_json_new_object();
+		ADD(pkgs, o);
+		SET(o, "type", jstr(p->type));
+		if (p->namespace_)
+			SET(o, "namespace", jstr(p->namespace_));
+		SET(o, "name", jstr(p->name));
+		SET(o, "version", jstr(p->version));
+		if (p->epoch)
+			SET(o, "epoch", jstr(p->epoch));
+		if (p->src_name)
+			SET(o, "source_name", jstr(p->src_name));
+		if (p->src_version)
+			SET(o, "source_version", jstr(p->src_version));
+		if (p->arch)
+			SET(o, "arch", jstr(p->arch));
+		if (p->license)
+			SET(o, "license", jstr(p->license));
+		if (p->vendor)
+			SET(o, "vendor", jstr(p->vendor));
+		if (p->modularity)
+			SET(o, "modularity_label", jstr(p->modularity));
+		SET(o, "purl", purl_json(p, os));
+		SET(o, "path", jstr(p->path));
+		SET(o, "layer", cg_json_new_int(p->layer));
+		if (layer_digest(img, inv, p->layer))
+			SET(o, "layer_diff_id", jstr(layer_digest(img, inv, p->layer)));
+		SET(o, "os_package", cg_json_new_bool(p->flags & CG_PKG_OS));
+		if (p->flags & CG_PKG_OWNED_BY_OS)
+			SET(o, "owned_by_os_package", cg_json_new_bool(true));
+		if (p->flags & CG_PKG_FROM_LOCK)
+			SET(o, "from_lock_file", cg_json_new_bool(true));
+		if (p->flags & CG_PKG_DEV)
+			SET(o, "dev", cg_json_new_bool(true));
+	}
+	SET(root, "packages", pkgs);
+	pkgs = NULL;
+	SET(files, "owned_files", cg_json_new_int((int64_t)inv->stats.owned_files));
+	SET(files, "owned_bytes", cg_json_new_int((int64_t)inv->stats.owned_bytes));
+	SET(files, "unowned_files", cg_json_new_int((int64_t)inv->stats.unowned_files));
+	SET(files, "unowned_bytes", cg_json_new_int((int64_t)inv->stats.unowned_bytes));
+	for (size_t i = 0; i < inv->ntop; i++) {
+		cg_json *o = cg_json_new_object();
+		ADD(top, o);
+		SET(o, "path", jstr(inv->top[i].path));
+		SET(o, "size", cg_json_new_int((int64_t)inv->top[i].size));
+		SET(o, "layer", cg_json_new_int(inv->top[i].layer));
+	}
+	SET(files, "top_unowned", top);
+	top = NULL;
+	SET(root, "files", files);
+	files = NULL;
+	for (size_t i = 0; i < inv->nwarnings; i++)
+		ADD(warns, jstr(inv->warnings[i]));
+	SET(root, "warnings", warns);
+	warns = NULL;
+	rc = cg_json_dump(root, CG_JSON_PRETTY, out);
+	if (!rc)
+		rc = cg_buf_putc(out, '\n');
+done:
+	cg_json_free(root);
+	cg_json_free(im);
+	cg_json_free(layers);
+	cg_json_free(pkgs);
+	cg_json_free(files);
+	cg_json_free(top);
+	cg_json_free(warns);
+	return rc ? cg_error_set(err, rc, "writing JSON: %s", cg_strerror(rc)) : CG_OK;
+}
+
+/* ---- CycloneDX 1.5 ------------------------------------------------------------ */
+
+/* Is s shaped like an SPDX license expression (ids, AND/OR/WITH, parens)? */
+static bool spdx_expression_like(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == '+' || c == ' ' || c == '(' || c == ')' || c == ':'))
+			return false;
+	}
+	return true;
+}
+
+static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inventory *inv,
+				struct cg_buf *out, struct cg_error *err)
+{
+	cg_json *root = cg_json_new_object(), *meta = cg_json_new_object();
+	cg_json *comps = cg_json_new_array(), *deps = cg_json_new_array();
+	cg_json *tools = NULL, *tool = NULL, *main = NULL, *dep_main = NULL, *dep_on = NULL;
+	const struct cg_os_info *os = cg_inventory_os(inv);
+	char uuid[37], urn[64], ts[32];
+	cg_err_t rc = CG_OK;
+	struct cg_buf ref = CG_BUF_INIT(8192);
+	const char *main_ref = "image";
+
+	if (!root || !meta || !comps || !deps) {
+		rc = CG_ERR_NOMEM;
+		goto done;
+	}
+	uuid4(uuid);
+	snprintf(urn, sizeof(urn), "urn:uuid:%s", uuid);
+	now_iso(ts);
+	SET(root, "bomFormat", cg_json_new_string("CycloneDX"));
+	SET(root, "specVersion", cg_json_new_string("1.5"));
+	SET(root, "serialNumber", cg_json_new_string(urn));
+	SET(root, "version", cg_json_new_int(1));
+	SET(root, "metadata", meta);
+	SET(meta, "timestamp", cg_json_new_string(ts));
+	tools = cg_json_new_object();
+	SET(meta, "tools", tools);
+	{
+		cg_json *list = cg_json_new_array();
+		SET(tools, "components", list);
+		tool = cg_json_new_object();
+		ADD(list, tool);
+		SET(tool, "type", cg_json_new_string("application"));
+		SET(tool, "name", cg_json_new_string("cguard"));
+		SET(tool, "version", cg_json_new_string(CG_VERSION_STRING));
+	}
+	main = cg_json_new_object();
+	SET(meta, "component", main);
+	SET(main, "bom-ref", cg_json_new_string(main_ref));
+	SET(main, "type", cg_json_new_string("container"));
+	SET(main, "name", jstr(image_name(img)));
+	if (img->info.manifest_digest || img->info.config_digest)
+		SET(main, "version", jstr(img->info.manifest_digest ? img->info.manifest_digest
+								     : img->info.config_digest));
+	dep_main = cg_json_new_object();
+	ADD(deps, dep_main);
+	SET(dep_main, "ref", cg_json_new_string(main_ref));
+	dep_on = cg_json_new_array();
+	SET(dep_main, "dependsOn", dep_on);
+
+	if (os) {
+		cg_json *c = cg_json_new_object();
+		ADD(comps, c);
+		SET(c, "bom-ref", cg_json_new_string("os"));
+		SET(c, "type", cg_json_new_string("operating-system"));
+		SET(c, "name", jstr(os->id));
+		if (os->version_id)
+			SET(c, "version", jstr(os->version_id));
+		if (os->pretty_name)
+			SET(c, "description", jstr(os->pretty_name));
+		ADD(dep_on, cg_json_new_string("os"));
+	}
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const struct cg_pkg *p = &inv->pkgs[i];
+		cg_json *c = cg_json_new_object(), *props;
+		char idx[48], layer[16];
+		ADD(comps, c);
+		cg_buf_reset(&ref);
+		if ((rc = cg_pkg_purl(p, os, &ref)))
+			goto done;
+		/* a purl may repeat (one npm package in two folders): bom-refs may not */
+		snprintf(idx, sizeof(idx), "%cpackage-id=%zu", strchr(cg_buf_str(&ref), '?') ? '&' : '?', i);
+		SET(c, "type", cg_json_new_string("library"));
+		SET(c, "name", jstr(p->name));
+		if (p->namespace_ && strcmp(p->type, "npm"))
+			SET(c, "group", jstr(p->namespace_));
+		else if (p->namespace_)
+			SET(c, "group", jstr(p->namespace_));
+		SET(c, "version", jstr(p->version));
+		SET(c, "purl", jstr(cg_buf_str(&ref)));
+		if ((rc = cg_buf_puts(&ref, idx)))
+			goto done;
+		SET(c, "bom-ref", jstr(cg_buf_str(&ref)));
+		ADD(dep_on, jstr(cg_buf_str(&ref)));
+		if (p->license) {
+			cg_json *lics = cg_json_new_array(), *l = cg_json_new_object();
+			SET(c, "licenses", lics);
+			ADD(lics, l);
+			if (spdx_expression_like(p->license) && !strchr(p->license, ' ')) {
+				cg_json *lic = cg_json_new_object();
+				SET(l, "license", lic);
+				SET(lic, "id", jstr(p->license));
+			} else if (spdx_expression_like(p->license)) {
+				SET(l, "expression", jstr(p->license));
+			} else {
+				cg_json *lic = cg_json_new_object();
+				SET(l, "license", lic);
+				SET(lic, "name", jstr(p->license));
+			}
+		}
+		props = cg_json_new_array();
+		SET(c, "properties", props);
+#define PROP(k, v)                                                   \
+	do {                                                         \
+		cg_json *pr = cg_json_new_object();                  \
+		ADD(props, pr);                                      \
+		SET(pr, "name", cg_json_new_string(k));              \
+		SET(pr, "value", jstr(v));                           \
+	} while (0)
+		PROP("cguard:package:type", p->type);
+		PROP("cguard:package:path", p->path);
+		snprintf(layer, sizeof(layer), "%d", p->layer);
+		PROP("cguard:package:layer", layer);
+		if (layer_digest(img, inv, p->layer))
+			PROP("cguard:package:layer_diff_id", layer_digest(img, inv, p->layer));
+		if (p->src_name)
+			PROP("cguard:package:source_name", p->src_name);
+		if (p->src_version)
+			PROP("cguard:package:source_version", p->src_version);
+		if (p->flags & CG_PKG_OWNED_BY_OS)
+			PROP("cguard:package:owned_by_os_package", "true");
+#undef PROP
+	}
+	SET(root, "components", comps);
+	comps = NULL;
+	SET(root, "dependencies", deps);
+	deps = NULL;
+	rc = cg_json_dump(root, CG_JSON_PRETTY, out);
+	if (!rc)
+		rc = cg_buf_putc(out, '\n');
+	meta = NULL;
+done:
+	cg_buf_release(&ref);
+	cg_json_free(root);
+	cg_json_free(comps);
+	cg_json_free(deps);
+	return rc ? cg_error_set(err, rc, "writing CycloneDX: %s", cg_strerror(rc)) : CG_OK;
+}
+
+/* ---- SPDX 2.3 --------------------------------------------------------------- */
+
+static cg_err_t write_spdx(const struct cg_image *img, const struct cg_inventory *inv,
+			   struct cg_buf *out, struct cg_error *err)
+{
+	cg_json *root = cg_json_new_object(), *pkgs = cg_json_new_array(), *rels = cg_json_new_array();
+	cg_json *ci = NULL, *creators = NULL, *im = NULL;
+	const struct cg_os_info *os = cg_inventory_os(inv);
+	struct cg_buf ref = CG_BUF_INIT(8192);
+	char uuid[37], ns[128], ts[32];
+	cg_err_t rc = CG_OK;
+
+	if (!root || !pkgs || !rels) {
+		rc = CG_ERR_NOMEM;
+		goto done;
+	}
+	uuid4(uuid);
+	now_iso(ts);
+	snprintf(ns, sizeof(ns), "https://cguard.invalid/spdx/image/%s", uuid);
+	SET(root, "spdxVersion", cg_json_new_string("SPDX-2.3"));
+	SET(root, "dataLicense", cg_json_new_string("CC0-1.0"));
+	SET(root, "SPDXID", cg_json_new_string("SPDXRef-DOCUMENT"));
+	SET(root, "name", jstr(image_name(img)));
+	SET(root, "documentNamespace", cg_json_new_string(ns));
+	ci = cg_json_new_object();
+	SET(root, "creationInfo", ci);
+	SET(ci, "created", cg_json_new_string(ts));
+	creators = cg_json_new_array();
+	SET(ci, "creators", creators);
+	ADD(creators, cg_json_new_string("Tool: cguard-" CG_VERSION_STRING));
+
+	im = cg_json_new_object();
+	ADD(pkgs, im);
+	SET(im, "SPDXID", cg_json_new_string("SPDXRef-Image"));
+	SET(im, "name", jstr(image_name(img)));
+	if (img->info.manifest_digest || img->info.config_digest)
+		SET(im, "versionInfo", jstr(img->info.manifest_digest ? img->info.manifest_digest
+								       : img->info.config_digest));
+	SET(im, "downloadLocation", cg_json_new_string("NOASSERTION"));
+	SET(im, "filesAnalyzed", cg_json_new_bool(false));
+	SET(im, "primaryPackagePurpose", cg_json_new_string("CONTAINER"));
+	{
+		cg_json *r = cg_json_new_object();
+		ADD(rels, r);
+		SET(r, "spdxElementId", cg_json_new_string("SPDXRef-DOCUMENT"));
+		SET(r, "relationshipType", cg_json_new_string("DESCRIBES"));
+		SET(r, "relatedSpdxElement", cg_json_new_string("SPDXRef-Image"));
+	}
+	if (os) {
+		cg_json *o = cg_json_new_object(), *r = cg_json_new_object();
+		ADD(pkgs, o);
+		SET(o, "SPDXID", cg_json_new_string("SPDXRef-OperatingSystem"));
+		SET(o, "name", jstr(os->id));
+		if (os->version_id)
+			SET(o, "versionInfo", jstr(os->version_id));
+		SET(o, "downloadLocation", cg_json_new_string("NOASSERTION"));
+		SET(o, "filesAnalyzed", cg_json_new_bool(false));
+		SET(o, "primaryPackagePurpose", cg_json_new_string("OPERATING-SYSTEM"));
+		ADD(rels, r);
+		SET(r, "spdxElementId", cg_json_new_string("SPDXRef-Image"));
+		SET(r, "relationshipType", cg_json_new_string("CONTAINS"));
+		SET(r, "relatedSpdxElement", cg_json_new_string("SPDXRef-OperatingSystem"));
+	}
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const struct cg_pkg *p = &inv->pkgs[i];
+		cg_json *o = cg_json_new_object(), *refs, *er, *r;
+		char id[64];
+		snprintf(id, sizeof(id), "SPDXRef-Package-%zu", i);
+		ADD(pkgs, o);
+		SET(o, "SPDXID", cg_json_new_string(id));
+		SET(o, "name", jstr(p->name));
+		SET(o, "versionInfo", jstr(p->version));
+		SET(o, "downloadLocation", cg_json_new_string("NOASSERTION"));
+		SET(o, "filesAnalyzed", cg_json_new_bool(false));
+		SET(o, "licenseConcluded", cg_json_new_string("NOASSERTION"));
+		SET(o, "licenseDeclared", p->license && spdx_expression_like(p->license)
+						   ? jstr(p->license) : cg_json_new_string("NOASSERTION"));
+		SET(o, "copyrightText", cg_json_new_string("NOASSERTION"));
+		SET(o, "sourceInfo", jstr(p->path));
+		refs = cg_json_new_array();
+		SET(o, "externalRefs", refs);
+		er = cg_json_new_object();
+		ADD(refs, er);
+		cg_buf_reset(&ref);
+		if ((rc = cg_pkg_purl(p, os, &ref)))
+			goto done;
+		SET(er, "referenceCategory", cg_json_new_string("PACKAGE-MANAGER"));
+		SET(er, "referenceType", cg_json_new_string("purl"));
+		SET(er, "referenceLocator", jstr(cg_buf_str(&ref)));
+		r = cg_json_new_object();
+		ADD(rels, r);
+		SET(r, "spdxElementId", cg_json_new_string("SPDXRef-Image"));
+		SET(r, "relationshipType", cg_json_new_string("CONTAINS"));
+		SET(r, "relatedSpdxElement", cg_json_new_string(id));
+	}
+	SET(root, "packages", pkgs);
+	pkgs = NULL;
+	SET(root, "relationships", rels);
+	rels = NULL;
+	rc = cg_json_dump(root, CG_JSON_PRETTY, out);
+	if (!rc)
+		rc = cg_buf_putc(out, '\n');
+done:
+	cg_buf_release(&ref);
+	cg_json_free(root);
+	cg_json_free(pkgs);
+	cg_json_free(rels);
+	return rc ? cg_error_set(err, rc, "writing SPDX: %s", cg_strerror(rc)) : CG_OK;
+}
+
+/* ---- table ---------------------------------------------------------------- */
+
+static int pkg_order(const void *a, const void *b)
+{
+	const struct cg_pkg *x = *(const struct cg_pkg *const *)a, *y = *(const struct cg_pkg *const *)b;
+	int c = strcmp(x->type, y->type);
+	if (!c)
+		c = strcmp(x->name, y->name);
+	if (!c)
+		c = strcmp(x->version, y->version);
+	return c;
+}
+
+static void human_size(uint64_t n, char *out, size_t cap)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, cap, "%llu B", (unsigned long long)n);
+	else
+		snprintf(out, cap, "%.1f %s", v, unit[u]);
+}
+
+static cg_err_t write_table(const struct cg_image *img, const struct cg_inventory *inv,
+			    struct cg_buf *out, struct cg_error *err)
+{
+	const struct cg_os_info *os = cg_inventory_os(inv);
+	const struct cg_pkg **sorted = calloc(inv->npkgs ? inv->npkgs : 1, sizeof(*sorted));
+	char a[32], b[32];
+	cg_err_t rc = CG_OK;
+	size_t wn = 4, wv = 7;
+
+	if (!sorted)
+		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		sorted[i] = &inv->pkgs[i];
+		if (strlen(inv->pkgs[i].name) > wn)
+			wn = strlen(inv->pkgs[i].name);
+		if (strlen(inv->pkgs[i].version) > wv)
+			wv = strlen(inv->pkgs[i].version);
+	}
+	if (wn > 40)
+		wn = 40;
+	if (wv > 40)
+		wv = 40;
+	qsort(sorted, inv->npkgs, sizeof(*sorted), pkg_order);
+#define OUT(...)                                               \
+	do {                                                   \
+		if ((rc = cg_buf_printf(out, __VA_ARGS__)))    \
+			goto done;                             \
+	} while (0)
+	OUT("Image:    %s\n", image_name(img));
+	if (img->info.config_digest)
+		OUT("Image ID: %s\n", img->info.config_digest);
+	if (os)
+		OUT("OS:       %s%s%s%s\n", os->pretty_name ? os->pretty_name : os->id,
+		    os->version_id && !os->pretty_name ? " " : "",
+		    os->version_id && !os->pretty_name ? os->version_id : "",
+		    os->distroless ? " (distroless)" : "");
+	else
+		OUT("OS:       unknown\n");
+	OUT("Layers:   %zu\nPackages: %zu\n\n", inv->nlayers, inv->npkgs);
+	OUT("%-*s  %-*s  %-8s  %s\n", (int)wn, "NAME", (int)wv, "VERSION", "TYPE", "PATH");
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const struct cg_pkg *p = sorted[i];
+		char name[512];
+		if (p->namespace_ && strcmp(p->type, "npm") == 0)
+			snprintf(name, sizeof(name), "%s/%s", p->namespace_, p->name);
+		else if (p->namespace_)
+			snprintf(name, sizeof(name), "%s:%s", p->namespace_, p->name);
+		else
+			snprintf(name, sizeof(name), "%s", p->name);
+		OUT("%-*s  %-*s  %-8s  %s\n", (int)wn, name, (int)wv, p->version, p->type,
+		    (p->flags & CG_PKG_OS) ? "" : p->path);
+	}
+	human_size(inv->stats.owned_bytes, a, sizeof(a));
+	human_size(inv->stats.unowned_bytes, b, sizeof(b));
+	OUT("\nFiles owned by OS packages: %llu (%s); not owned: %llu (%s)\n",
+	    (unsigned long long)inv->stats.owned_files, a, (unsigned long long)inv->stats.unowned_files,
+	    b);
+	if (inv->ntop) {
+		OUT("Largest files no package owns:\n");
+		for (size_t i = 0; i < inv->ntop && i < 10; i++) {
+			human_size(inv->top[i].size, a, sizeof(a));
+			OUT("  %10s  %s\n", a, inv->top[i].path);
+		}
+	}
+	if (inv->nwarnings)
+		OUT("\n%zu warning(s); the json format lists them.\n", inv->nwarnings);
+#undef OUT
+done:
+	free(sorted);
+	return rc ? cg_error_set(err, rc, "writing the table: %s", cg_strerror(rc)) : CG_OK;
+}
+
+cg_err_t cg_sbom_format_parse(const char *name, enum cg_sbom_format *out)
+{
+	static const struct { const char *name; enum cg_sbom_format f; } tbl[] = {
+		{ "json", CG_SBOM_JSON }, { "cyclonedx", CG_SBOM_CYCLONEDX },
+		{ "spdx", CG_SBOM_SPDX }, { "spdx-json", CG_SBOM_SPDX }, { "table", CG_SBOM_TABLE },
+	};
+	for (size_t i = 0; name && i < CG_ARRAY_LEN(tbl); i++)
+		if (!strcmp(name, tbl[i].name)) {
+			*out = tbl[i].f;
+			return CG_OK;
+		}
+	return CG_ERR_UNSUPPORTED;
+}
+
+cg_err_t cg_inventory_write(const struct cg_image *img, const struct cg_inventory *inv,
+			    enum cg_sbom_format fmt, struct cg_buf *out, struct cg_error *err)
+{
+	switch (fmt) {
+	case CG_SBOM_JSON: return write_json(img, inv, out, err);
+	case CG_SBOM_CYCLONEDX: return write_cyclonedx(img, inv, out, err);
+	case CG_SBOM_SPDX: return write_spdx(img, inv, out, err);
+	case CG_SBOM_TABLE: return write_table(img, inv, out, err);
+	}
+	return cg_error_set(err, CG_ERR_ARG, "unknown format");
+}
