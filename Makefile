@@ -108,9 +108,11 @@ fuzz-replay: $(FUZZ_REPLAY)
 test:
 	@rm -f build/test-results
 	@$(MAKE) --no-print-directory check-banned
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(FUZZ_REPLAY)
-	@CG_RESULTS=$(CURDIR)/build/test-results $(MAKE) --no-print-directory -k unit integration fuzz-replay || true
-	@$(MAKE) --no-print-directory SANITIZE=address,undefined CC=clang $(addprefix build/san/tests/,$(notdir $(UNIT_BIN))) $(addprefix build/san/replay/,$(notdir $(FUZZ_REPLAY)))
+	@echo "== building"
+	@$(MAKE) -s --no-print-directory all $(UNIT_BIN) $(FUZZ_REPLAY)
+	@CG_RESULTS=$(CURDIR)/build/test-results $(MAKE) -s --no-print-directory -k unit integration fuzz-replay || true
+	@echo "== building with ASan+UBSan (clang)"
+	@$(MAKE) -s --no-print-directory SANITIZE=address,undefined CC=clang $(addprefix build/san/tests/,$(notdir $(UNIT_BIN))) $(addprefix build/san/replay/,$(notdir $(FUZZ_REPLAY)))
 	@CG_RESULTS=$(CURDIR)/build/test-results ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-tests asan-ubsan $(addprefix build/san/tests/,$(notdir $(UNIT_BIN))) $(addprefix build/san/replay/,$(notdir $(FUZZ_REPLAY))) || true
 	@scripts/run-tests --summary build/test-results

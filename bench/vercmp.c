@@ -117,13 +117,13 @@ static void release(struct pairs *p)
 static volatile long sink;
 
 /* Run fn over all pairs repeatedly for at least `secs`; comparisons/s. */
-#define MEASURE(rate, secs, body)                                       \
+#define MEASURE(rate, secs, ...)                                         \
 	do {                                                            \
 		double t0 = now(), el;                                  \
 		long count = 0;                                         \
 		do {                                                    \
 			for (size_t i = 0; i < p.n; i++) {              \
-				body;                                   \
+				__VA_ARGS__;                                 \
 			}                                               \
 			count += (long)p.n;                             \
 		} while ((el = now() - t0) < (secs));                   \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The command line: help, version, the subcommand table, usage errors, and
 # `cguard version compare|check|list` as a user types them.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/common.sh"
 
 out=$("$CGUARD" --help); check_status "--help" 0 "$CGUARD" --help
 check "--help lists the version command" grep -q '^  version ' <<<"$out"

@@ -3,8 +3,8 @@
 # whiteouts, an opaque folder, a hardlink and a trimmed dpkg database) read through every
 # local transport gives the inventory dpkg-query gives for the same tree, and the same
 # answer from each transport. Corrupt and hostile variants fail cleanly.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/images.sh"
+. "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/images.sh"
 
 root=$(deb12_rootfs) || { echo "image_inventory: cannot debootstrap a Debian 12 rootfs"; echo "image_inventory: 0 passed, 1 failed"; exit 1; }
 
