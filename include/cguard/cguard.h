@@ -10,6 +10,7 @@
 #include <cguard/version.h>
 #include <cguard/pkg.h>
 #include <cguard/image.h>
+#include <cguard/rpmdb.h>
 
 #define CG_VERSION_STRING "0.1.0"
 

@@ -163,6 +163,14 @@ struct lentry {
 
 struct walk_ctx;
 
+#define MAX_STREAMS 32
+
+struct active_stream {
+	const struct cg_stream_collector *c;
+	void *state;
+	bool live;
+};
+
 struct layer_job {
 	struct walk_ctx *ctx;
 	size_t index;
@@ -171,6 +179,13 @@ struct layer_job {
 	size_t n, cap;
 	struct cg_capture *cur;
 	size_t cur_len;
+	/* streaming collectors reading the current file */
+	struct active_stream streams[MAX_STREAMS];
+	size_t nstreams, nlive;
+	const char *cur_path;
+	/* what they found, judged after the merge */
+	struct cg_pkg *pending;
+	size_t npending, cappending;
 	struct cg_layer_stats stats;
 	char **warnings;
 	size_t nwarnings, capwarnings;
@@ -240,6 +255,25 @@ static int job_entry(void *ud, const struct cg_entry *e, struct cg_error *err)
 	if (e->type != CG_ENTRY_REG)
 		return 0;
 
+	j->cur = NULL;
+	j->nstreams = j->nlive = 0;
+	j->cur_path = le->path;
+	for (size_t i = 0; i < cg_stream_collector_count(); i++) {
+		const struct cg_stream_collector *c = cg_stream_collector_at(i);
+		struct active_stream *as;
+		if (!c->want(le->path, le->path_len, e->mode, e->size))
+			continue;
+		as = &j->streams[j->nstreams];
+		as->c = c;
+		as->state = calloc(1, c->state_size ? c->state_size : 1);
+		if (!as->state)
+			return -(int)cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+		c->begin(as->state);
+		as->live = true;
+		j->nstreams++;
+		j->nlive++;
+	}
+
 	for (size_t i = 0; i < cg_collector_count(); i++) {
 		const struct cg_pkg_collector *c = cg_collector_at(i);
 		if (c->match(le->path, le->path_len)) {
@@ -249,7 +283,7 @@ static int job_entry(void *ud, const struct cg_entry *e, struct cg_error *err)
 		}
 	}
 	if (!mask)
-		return 0;
+		return j->nstreams ? 1 : 0;
 	le->cap = cg_arena_alloc(&j->arena, sizeof(*le->cap));
 	if (!le->cap)
 		return -(int)cg_error_set(err, CG_ERR_NOMEM, "out of memory");
@@ -261,7 +295,7 @@ static int job_entry(void *ud, const struct cg_entry *e, struct cg_error *err)
 		snprintf(msg, sizeof(msg), "%.300s: %llu bytes, larger than the %zu its reader takes; "
 			 "not read", le->path, (unsigned long long)e->size, maxsize);
 		job_warn(j, msg);
-		return 0;
+		return j->nstreams ? 1 : 0;
 	}
 	if (__atomic_add_fetch(&j->ctx->buffered, e->size, __ATOMIC_RELAXED) >
 	    j->ctx->img->lim.max_buffered_bytes)
@@ -279,25 +313,94 @@ static int job_entry(void *ud, const struct cg_entry *e, struct cg_error *err)
 static cg_err_t job_data(void *ud, const void *p, size_t n, struct cg_error *err)
 {
 	struct layer_job *j = ud;
-	if (n > j->cur_len - j->cur->len)
-		return cg_error_set(err, CG_ERR_INVALID, "tar entry has more data than its size");
-	memcpy(j->cur->data + j->cur->len, p, n);
-	j->cur->len += n;
+	if (j->cur) {
+		if (n > j->cur_len - j->cur->len)
+			return cg_error_set(err, CG_ERR_INVALID, "tar entry has more data than its size");
+		memcpy(j->cur->data + j->cur->len, p, n);
+		j->cur->len += n;
+	}
+	for (size_t i = 0; i < j->nstreams; i++) {
+		struct active_stream *as = &j->streams[i];
+		if (as->live && !as->c->feed(as->state, p, n)) {
+			as->live = false;
+			j->nlive--;
+		}
+	}
 	return CG_OK;
+}
+
+static bool job_more(void *ud)
+{
+	struct layer_job *j = ud;
+	return j->cur != NULL || j->nlive > 0;
+}
+
+/* The sink of streaming collectors: keep the packages until the merge says
+ * whether their file is visible. */
+static cg_err_t pending_add(void *ud, const struct cg_pkg *p, const char *const *files, size_t n)
+{
+	struct layer_job *j = ud;
+	struct cg_arena *a = &j->arena;
+	struct cg_pkg *q;
+	(void)files;
+	(void)n;
+	if (j->npending == j->cappending) {
+		size_t nc = j->cappending ? j->cappending * 2 : 16;
+		struct cg_pkg *np = realloc(j->pending, nc * sizeof(*np));
+		if (!np)
+			return CG_ERR_NOMEM;
+		j->pending = np;
+		j->cappending = nc;
+	}
+	q = &j->pending[j->npending];
+	*q = *p;
+#define COPY(f) if (p->f && !(q->f = cg_arena_strdup(a, p->f))) return CG_ERR_NOMEM
+	COPY(type);
+	COPY(namespace_);
+	COPY(name);
+	COPY(version);
+	COPY(epoch);
+	COPY(src_name);
+	COPY(src_version);
+	COPY(arch);
+	COPY(license);
+	COPY(vendor);
+	COPY(modularity);
+	COPY(path);
+#undef COPY
+	j->npending++;
+	return CG_OK;
+}
+
+static void pending_warn(void *ud, const char *path, const char *msg)
+{
+	char line[1024];
+	snprintf(line, sizeof(line), "%.400s: %.500s", path, msg);
+	job_warn(ud, line);
 }
 
 static cg_err_t job_end(void *ud, struct cg_error *err)
 {
 	struct layer_job *j = ud;
-	(void)err;
+	struct cg_pkg_sink sink = { pending_add, pending_warn, j };
+	cg_err_t rc = CG_OK;
 	j->cur = NULL;
-	return CG_OK;
+	for (size_t i = 0; i < j->nstreams; i++) {
+		struct active_stream *as = &j->streams[i];
+		if (!rc)
+			rc = as->c->finish(as->state, j->cur_path, (int)j->index, &sink, err);
+		as->c->release(as->state);
+		free(as->state);
+		as->state = NULL;
+	}
+	j->nstreams = j->nlive = 0;
+	return rc;
 }
 
 static void run_job(struct layer_job *j)
 {
 	struct cg_image *img = j->ctx->img;
-	struct cg_layer_visitor v = { job_entry, job_data, job_end, job_warn, j };
+	struct cg_layer_visitor v = { job_entry, job_data, job_end, job_warn, j, job_more };
 	struct cg_blob *blob = NULL;
 
 	if (img->rootfs) {
@@ -352,7 +455,12 @@ static void release_jobs(struct walk_ctx *ctx)
 		for (size_t k = 0; k < j->n; k++)
 			if (j->entries[k].cap)
 				free(j->entries[k].cap->data);
+		for (size_t k = 0; k < j->nstreams; k++) { /* a walk that failed mid-file */
+			j->streams[k].c->release(j->streams[k].state);
+			free(j->streams[k].state);
+		}
 		free(j->entries);
+		free(j->pending);
 		free(j->warnings);
 		cg_arena_release(&j->arena);
 	}
@@ -664,6 +772,19 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 	rc = run_collectors(inv, err);
 	if (rc)
 		goto done;
+	/* packages from streamed files count only where that file is visible */
+	for (size_t i = 0; i < ctx.njobs; i++) {
+		struct layer_job *j = &ctx.jobs[i];
+		for (size_t k = 0; k < j->npending; k++) {
+			const struct cg_pkg *p = &j->pending[k];
+			const struct cg_fsnode *n = cg_fstree_get(&inv->tree, p->path, strlen(p->path));
+			if (!n || n->type != CG_ENTRY_REG || n->layer != (int)i)
+				continue;
+			rc = sink_add(inv, p, NULL, 0);
+			if (rc)
+				CG_FAIL(rc, cg_error_set(err, rc, "out of memory"));
+		}
+	}
 	rc = finish_stats(inv, err);
 done:
 	release_jobs(&ctx);

@@ -379,6 +379,8 @@ static cg_err_t visit_entry(struct archive *a, struct archive_entry *ae, char *p
 			rc = v->data(v->ud, buf, len, err);
 			if (rc)
 				return rc;
+			if (v->more && !v->more(v->ud))
+				break; /* libarchive skips the rest at the next header */
 		}
 		return v->end(v->ud, err);
 	}

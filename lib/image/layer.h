@@ -38,6 +38,9 @@ struct cg_layer_visitor {
 	/* Something in this layer was skipped (unsafe path, unreadable name). */
 	void (*warn)(void *ud, const char *msg);
 	void *ud;
+	/* Optional: false when the rest of the current file is not needed
+	 * (end() is still called). */
+	bool (*more)(void *ud);
 };
 
 enum cg_compression { CG_COMP_NONE, CG_COMP_GZIP, CG_COMP_ZSTD };

@@ -46,6 +46,8 @@ static cg_err_t feed_content(struct rwalk *w, int dfd, const char *name, uint64_
 			break;
 		left -= (uint64_t)n;
 		w->st->uncompressed_bytes += (uint64_t)n;
+		if (w->v->more && !w->v->more(w->v->ud))
+			break;
 	}
 	close(fd);
 	return rc ? rc : w->v->end(w->v->ud, w->err);

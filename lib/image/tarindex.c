@@ -221,6 +221,8 @@ static cg_err_t build(const struct reader *r, size_t max, struct cg_tar_index *i
 			}
 			free(d);
 			off = next;
+			if (off >= r->size)
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_INVALID, "archive is truncated"));
 			continue;
 		}
 		if (type == '0' || type == '\0' || type == '7' || type == '2') {
@@ -262,6 +264,8 @@ static cg_err_t build(const struct reader *r, size_t max, struct cg_tar_index *i
 		longname_len = 0;
 		off = next;
 	}
+	if (off > r->size || have_longname || have_longlink)
+		CG_FAIL(rc, cg_error_set(err, CG_ERR_INVALID, "archive is truncated"));
 done:
 	if (rc)
 		cg_tar_index_release(idx);

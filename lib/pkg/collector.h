@@ -34,6 +34,26 @@ struct cg_pkg_collector {
 			    const struct cg_pkg_sink *sink, struct cg_error *err);
 };
 
+/* Collectors that read files as they stream past, for files too large to
+ * buffer (binaries). Each file a collector wants gets a fresh state of
+ * state_size bytes; feed() sees the content in order and returns false when
+ * it needs no more; finish() reports packages. Packages found in a file that
+ * a higher layer replaced or removed are dropped after the merge.
+ * One file lib/pkg/<name>.c, one line in lib/pkg/streams.def. */
+struct cg_stream_collector {
+	const char *name;
+	bool (*want)(const char *path, size_t len, uint32_t mode, uint64_t size);
+	size_t state_size;
+	void (*begin)(void *state);
+	bool (*feed)(void *state, const void *p, size_t n);
+	cg_err_t (*finish)(void *state, const char *path, int layer, const struct cg_pkg_sink *sink,
+			   struct cg_error *err);
+	void (*release)(void *state);
+};
+
+size_t cg_stream_collector_count(void);
+const struct cg_stream_collector *cg_stream_collector_at(size_t i);
+
 /* Helpers for match(): the last path component, and suffix tests. */
 static inline const char *cg_path_base(const char *path, size_t len)
 {

@@ -183,7 +183,11 @@ static size_t match_stab(struct cview v, size_t i, int *rank, bool *plain_stable
 	if (i >= v.n)
 		return 0;
 	switch (lower(v.p[i])) { /* the common miss, decided by the first byte */
-	case 's': case 'a': case 'b': case 'p': case 'r':
+	case 's':
+	case 'a':
+	case 'b':
+	case 'p':
+	case 'r':
 		break;
 	default:
 		return 0;
@@ -399,7 +403,8 @@ static const char *composer_parse(const char *str, size_t n, struct composer_ver
 		static const char *const flags[] = { "stable", "rc", "beta", "alpha", "dev" };
 		for (size_t j = 0; j < CG_ARRAY_LEN(flags); j++) {
 			size_t len = strlen(flags[j]);
-			if (v.n > len && v.p[v.n - len - 1] == '@' && word_at(v, v.n - len, flags[j])) {
+			if (v.n > len && v.p[v.n - len - 1] == '@' &&
+			    word_at(v, v.n - len, flags[j])) {
 				v.n -= len + 1;
 				break;
 			}

@@ -72,31 +72,37 @@ static bool is_zero(const struct gem_seg *g)
 	return g->kind == GEM_NUM && g->len == 0;
 }
 
+static const char *push_seg(struct gem_version *v, uint8_t kind, size_t off, size_t len)
+{
+	if (v->nseg == GEM_MAX_SEGS)
+		return "more than " CG_STR(GEM_MAX_SEGS) " segments";
+	v->seg[v->nseg].kind = kind;
+	v->seg[v->nseg].off = (uint16_t)off;
+	v->seg[v->nseg].len = (uint16_t)len;
+	v->nseg++;
+	return NULL;
+}
+
 /* Cut the alphanumeric run s[*i, ...) into digit and letter segments. */
 static const char *add_run(const unsigned char *s, size_t n, size_t *i, struct gem_version *v)
 {
-	while (*i < n && is_alnum(s[*i])) {
-		struct gem_seg *g;
+	const char *why = NULL;
+	while (!why && *i < n && is_alnum(s[*i])) {
 		size_t start = *i;
-		if (v->nseg == GEM_MAX_SEGS)
-			return "more than " CG_STR(GEM_MAX_SEGS) " segments";
-		g = &v->seg[v->nseg++];
 		if (is_digit(s[*i])) {
 			while (*i < n && s[*i] == '0')
 				(*i)++;
 			start = *i;
 			while (*i < n && is_digit(s[*i]))
 				(*i)++;
-			g->kind = GEM_NUM;
+			why = push_seg(v, GEM_NUM, start, *i - start);
 		} else {
 			while (*i < n && is_alpha(s[*i]))
 				(*i)++;
-			g->kind = GEM_STR;
+			why = push_seg(v, GEM_STR, start, *i - start);
 		}
-		g->off = (uint16_t)start;
-		g->len = (uint16_t)(*i - start);
 	}
-	return NULL;
+	return why;
 }
 
 static const char *gem_parse(const char *str, size_t n, struct gem_version *v)
@@ -130,15 +136,13 @@ static const char *gem_parse(const char *str, size_t n, struct gem_version *v)
 		for (;;) {
 			while (i < n && (s[i] == '-' || is_alnum(s[i]))) {
 				if (s[i] == '-') {
-					if (v->nseg == GEM_MAX_SEGS)
-						return "more than " CG_STR(GEM_MAX_SEGS) " segments";
-					v->seg[v->nseg].kind = GEM_PRE;
-					v->seg[v->nseg].off = v->seg[v->nseg].len = 0;
-					v->nseg++;
+					why = push_seg(v, GEM_PRE, 0, 0);
 					i++;
-				} else if ((why = add_run(s, n, &i, v))) {
-					return why;
+				} else {
+					why = add_run(s, n, &i, v);
 				}
+				if (why)
+					return why;
 			}
 			if (i + 1 < n && s[i] == '.' && (is_alnum(s[i + 1]) || s[i + 1] == '-'))
 				i++;

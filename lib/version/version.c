@@ -63,7 +63,7 @@ cg_err_t cg_version_cmp_n(const struct cg_version_scheme *s, const char *a, size
 	if (!s || !a || !b || !result)
 		return cg_error_set(err, CG_ERR_ARG, "NULL argument");
 	if (alen && blen && alen <= CG_VERSION_MAX_LEN && blen <= CG_VERSION_MAX_LEN &&
-	    s->cmp(a, alen, b, blen, &r) == 0) {
+	    !memchr(a, '\0', alen) && !memchr(b, '\0', blen) && s->cmp(a, alen, b, blen, &r) == 0) {
 		*result = (r > 0) - (r < 0);
 		return CG_OK;
 	}

@@ -1,10 +1,11 @@
 /* Fuzz target: the JSON wrapper's parser with small limits, and a dump of
  * whatever it accepts (which must parse again to an equal dump). */
+#include "fuzz.h"
 #include <stdlib.h>
 #include <string.h>
 #include <cguard/cguard.h>
 
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cg_json_limits lim = { .max_bytes = 1 << 16, .max_depth = 16 };
 	struct cg_buf a = CG_BUF_INIT(1 << 20), b = CG_BUF_INIT(1 << 20);

@@ -6,6 +6,7 @@
  *  - cmp succeeds exactly when validate accepts both sides,
  *  - reflexivity cmp(a,a) == 0 and antisymmetry cmp(a,b) == -cmp(b,a),
  *  - transitivity: a<=b and b<=c imply a<=c; a==b implies cmp(a,c)==cmp(b,c). */
+#include "fuzz.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ static int cmp(const char *a, size_t an, const char *b, size_t bn, int *ok)
 	return r;
 }
 
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *part[3] = { "", "", "" };
 	size_t len[3] = { 0, 0, 0 };

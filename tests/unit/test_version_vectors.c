@@ -10,7 +10,7 @@ static const char *conflict_answer(const char *file, const char *line)
 	static char buf[64 * 1024];
 	static size_t len;
 	static int loaded;
-	char want[2048];
+	char want[4096];
 	const char *p, *end;
 	if (!loaded) {
 		FILE *f = fopen(CG_TEST_DATA "/versions/conflicts.tsv", "r");

@@ -15,7 +15,7 @@ fail() { T_FAIL=$((T_FAIL + 1)); echo "  FAIL: $*"; }
 # check DESCRIPTION COMMAND...: passes when the command exits 0.
 check() {
 	local what=$1; shift
-	if "$@"; then ok; else fail "$what"; fi
+	if "$@" >/dev/null; then ok; else fail "$what"; fi
 }
 
 # check_eq DESCRIPTION GOT WANT
