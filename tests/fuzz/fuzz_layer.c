@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cg_image_limits lim;
 	struct mem_blob m = { { mem_read, mem_close, { 0 } }, data, size };
 	struct rec r;
-	struct cg_layer_visitor v = { on_entry, on_data, on_end, NULL, &r };
+	struct cg_layer_visitor v = { on_entry, on_data, on_end, NULL, &r, NULL };
 	struct cg_layer_stats st;
 	struct cg_error err;
 	uint64_t left;
