@@ -98,7 +98,7 @@ check-banned:
 unit: $(UNIT_BIN)
 	@scripts/run-tests unit $(UNIT_BIN)
 
-integration: $(CGUARD)
+integration: $(CGUARD) $(UNIT_BIN)
 	@CGUARD=$(CURDIR)/$(CGUARD) scripts/run-tests integration $(sort $(wildcard tests/integration/*.sh))
 
 fuzz-replay: $(FUZZ_REPLAY)
