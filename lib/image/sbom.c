@@ -216,6 +216,99 @@ static const char *layer_digest(const struct cg_image *img, const struct cg_inve
 
 /* ---- cguard JSON ------------------------------------------------------------ */
 
+/* An ENV entry whose name suggests a secret keeps its name only. */
+static bool env_sensitive(const char *kv)
+{
+	static const char *const words[] = { "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY",
+					     "API_KEY", "PRIVATE", "CREDENTIAL", "ACCESS_KEY" };
+	const char *eq = strchr(kv, '=');
+	size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
+	char up[128];
+	if (n >= sizeof(up))
+		n = sizeof(up) - 1;
+	for (size_t i = 0; i < n; i++)
+		up[i] = (kv[i] >= 'a' && kv[i] <= 'z') ? (char)(kv[i] - 32) : kv[i];
+	up[n] = '\0';
+	for (size_t i = 0; i < CG_ARRAY_LEN(words); i++)
+		if (strstr(up, words[i]))
+			return true;
+	return false;
+}
+
+/* The parts of the image config an operator reads (IMG-01): user, env
+ * (values of secret-looking names masked), entrypoint, cmd, ports,
+ * volumes, labels, healthcheck, and the history with each step's layer. */
+static cg_err_t config_json(const struct cg_image *img, cg_json *im)
+{
+	const cg_json *cfg = cg_json_get(img->config, "config");
+	const cg_json *hist = cg_json_get(img->config, "history");
+	static const char *const keep[][2] = {
+		{ "User", "user" }, { "Entrypoint", "entrypoint" }, { "Cmd", "cmd" },
+		{ "WorkingDir", "working_dir" }, { "Labels", "labels" },
+		{ "Healthcheck", "healthcheck" }, { "StopSignal", "stop_signal" },
+	};
+	cg_json *c, *env, *ports, *vols, *h;
+	cg_err_t rc = CG_OK;
+	int layer = 0;
+
+	if (!img->config)
+		return CG_OK;
+	c = cg_json_new_object();
+	SET(im, "config", c);
+	for (size_t i = 0; i < CG_ARRAY_LEN(keep); i++) {
+		cg_json *v = cg_json_get(cfg, keep[i][0]);
+		if (v)
+			SET(c, keep[i][1], cg_json_ref(v));
+	}
+	env = cg_json_new_array();
+	SET(c, "env", env);
+	for (size_t i = 0; i < cg_json_array_len(cg_json_get(cfg, "Env")); i++) {
+		const char *kv = cg_json_string(cg_json_array_at(cg_json_get(cfg, "Env"), i));
+		if (!kv)
+			continue;
+		if (env_sensitive(kv)) {
+			char masked[160];
+			const char *eq = strchr(kv, '=');
+			snprintf(masked, sizeof(masked), "%.*s=*****", eq ? (int)(eq - kv) : 100, kv);
+			ADD(env, jstr(masked));
+		} else {
+			ADD(env, jstr(kv));
+		}
+	}
+	ports = cg_json_new_array();
+	SET(c, "exposed_ports", ports);
+	for (void *it = cg_json_iter(cg_json_get(cfg, "ExposedPorts")); it;
+	     it = cg_json_iter_next(cg_json_get(cfg, "ExposedPorts"), it))
+		ADD(ports, jstr(cg_json_iter_key(it)));
+	vols = cg_json_new_array();
+	SET(c, "volumes", vols);
+	for (void *it = cg_json_iter(cg_json_get(cfg, "Volumes")); it;
+	     it = cg_json_iter_next(cg_json_get(cfg, "Volumes"), it))
+		ADD(vols, jstr(cg_json_iter_key(it)));
+	h = cg_json_new_array();
+	SET(im, "history", h);
+	for (size_t i = 0; i < cg_json_array_len(hist); i++) {
+		const cg_json *e = cg_json_array_at(hist, i);
+		cg_json *o = cg_json_new_object();
+		bool empty = false;
+		ADD(h, o);
+		if (cg_json_get_str(e, "created"))
+			SET(o, "created", jstr(cg_json_get_str(e, "created")));
+		if (cg_json_get_str(e, "created_by"))
+			SET(o, "created_by", jstr(cg_json_get_str(e, "created_by")));
+		if (cg_json_get_str(e, "comment"))
+			SET(o, "comment", jstr(cg_json_get_str(e, "comment")));
+		(void)cg_json_get_bool(e, "empty_layer", &empty);
+		/* steps that made no layer do not advance the layer index */
+		if (!empty && (size_t)layer < img->m.nlayers)
+			SET(o, "layer", cg_json_new_int(layer++));
+		else
+			SET(o, "layer", cg_json_new_null());
+	}
+done:
+	return rc;
+}
+
 static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory *inv,
 			   struct cg_buf *out, struct cg_error *err)
 {
@@ -236,6 +329,8 @@ static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory
 	SET(im, "config_digest", jstr(img->info.config_digest));
 	SET(im, "os", jstr(img->info.os));
 	SET(im, "architecture", jstr(img->info.arch));
+	if ((rc = config_json(img, im)))
+		goto done;
 	for (size_t i = 0; i < inv->nlayers; i++) {
 		const struct cg_layer_stats *ls = &inv->layers[i];
 		cg_json *l = cg_json_new_object();

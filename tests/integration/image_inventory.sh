@@ -44,7 +44,9 @@ check_eq "oci: layer 2 diff_id is the tar's sha256" "$(jq -r '.image.layers[1].d
 check "oci: the unowned file of layer 2" jq -e '[.files.top_unowned[] | select(.path=="/opt/app/big.bin" and .size==3145728 and .layer==1)] | length == 1' "$T_TMP/oci.json"
 check "oci: the hardlink has the size of its target" jq -e '[.files.top_unowned[] | select(.path=="/opt/app/hard.bin" and .size==3145728)] | length == 1' "$T_TMP/oci.json"
 check "oci: owned files counted" jq -e '.files.owned_files > 1000 and .files.unowned_files > 0' "$T_TMP/oci.json"
-check "oci: packages come from layer 1 status? no: layer 2's" jq -e '[.packages[] | select(.type=="deb" and .layer != 1)] | length == 0' "$T_TMP/oci.json"
+check_eq "oci: config cmd" "$(jq -c .image.config.cmd "$T_TMP/oci.json")" '["bash"]'
+check_eq "oci: history step -> layer" "$(jq -c '[.image.history[].layer]' "$T_TMP/oci.json")" '[0]'
+check "oci: packages come from layer 2's status" jq -e '[.packages[] | select(.type=="deb" and .layer != 1)] | length == 0' "$T_TMP/oci.json"
 
 # the same image through skopeo's other transports, and unpacked by umoci
 skopeo copy -q "oci:$T_TMP/oci:test" "docker-archive:$T_TMP/docker.tar:cguard/test:1" 2>"$T_TMP/skopeo.err"
