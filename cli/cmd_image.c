@@ -18,11 +18,24 @@ static const char usage[] =
 	"  oci:DIR[:TAG]                           an OCI image layout folder\n"
 	"  oci-archive:FILE[:TAG]                  an OCI image layout in a tar\n"
 	"  dir:ROOTFS                              a plain root filesystem folder\n"
+	"  docker://[HOST[:PORT]/]REPO[:TAG|@DIGEST]  a registry (Docker Hub when no HOST)\n"
 	"\n"
 	"  -f, --format F       table (default), json, cyclonedx (1.5), spdx (2.3 JSON)\n"
 	"  -o, --output FILE    write there instead of stdout\n"
 	"      --platform P     for multi-platform images (default linux/amd64)\n"
 	"      --threads N      layers read at once (default: CPUs, at most 4)\n"
+	"      --containerd-root DIR       containerd: root (default /var/lib/containerd)\n"
+	"      --containerd-namespace NS   containerd: namespace (default $CONTAINERD_NAMESPACE\n"
+	"                                  or default)\n"
+	"      --storage-root DIR          containers-storage: root (default\n"
+	"                                  /var/lib/containers/storage)\n"
+	"      --username U     registry user (docker://), the password from\n"
+	"      --password-stdin   the first line of stdin, or from\n"
+	"      --password P       the command line (other users can see it: avoid)\n"
+	"      --authfile FILE  docker config.json with credentials (default\n"
+	"                       $DOCKER_CONFIG/config.json, then ~/.docker/config.json)\n"
+	"      --insecure-registry HOST[:PORT]  (repeatable) that registry over HTTPS\n"
+	"                       without certificate checks, or over plain HTTP\n"
 	"  -q, --quiet          no warnings on stderr\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -65,10 +78,21 @@ static int cmd_sbom(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "containerd-root", required_argument, NULL, 'C' },
+		{ "containerd-namespace", required_argument, NULL, 'N' },
+		{ "storage-root", required_argument, NULL, 'S' },
+		{ "username", required_argument, NULL, 0x100 },
+		{ "password", required_argument, NULL, 0x101 },
+		{ "password-stdin", no_argument, NULL, 0x102 },
+		{ "authfile", required_argument, NULL, 0x103 },
+		{ "insecure-registry", required_argument, NULL, 0x104 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *insecure[32];
+	char password[4096] = "";
+	int password_stdin = 0;
 	struct cg_image_opts io = { 0 };
 	struct cg_image *img = NULL;
 	struct cg_inventory *inv = NULL;
@@ -97,6 +121,19 @@ static int cmd_sbom(int argc, char **argv)
 			break;
 		}
 		case 'q': quiet = 1; break;
+		case 0x100: io.username = optarg; break;
+		case 0x101: io.password = optarg; break;
+		case 0x102: password_stdin = 1; break;
+		case 0x103: io.authfile = optarg; break;
+		case 0x104:
+			if (io.ninsecure == sizeof(insecure) / sizeof(insecure[0]))
+				return cli_usage_error(&cli_cmd_image, "too many --insecure-registry");
+			insecure[io.ninsecure++] = optarg;
+			io.insecure_registries = insecure;
+			break;
+		case 'C': io.containerd_root = optarg; break;
+		case 'N': io.containerd_namespace = optarg; break;
+		case 'S': io.storage_root = optarg; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
 		default:
 			return cli_usage_error(&cli_cmd_image, "unknown or incomplete option '%s'",
@@ -105,6 +142,19 @@ static int cmd_sbom(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error(&cli_cmd_image, "sbom takes one image reference");
+	if (password_stdin) {
+		if (io.password)
+			return cli_usage_error(&cli_cmd_image,
+					       "--password and --password-stdin exclude each other");
+		if (!fgets(password, sizeof(password), stdin)) {
+			fprintf(stderr, "cguard: --password-stdin: nothing on stdin\n");
+			return CLI_FAIL;
+		}
+		password[strcspn(password, "\r\n")] = '\0';
+		io.password = password;
+	}
+	if (io.password && !io.username)
+		return cli_usage_error(&cli_cmd_image, "a password needs --username");
 	if (cg_image_open(argv[optind], &io, &img, &err) != CG_OK) {
 		fprintf(stderr, "cguard: %s: %s\n", argv[optind], cg_error_message(&err));
 		goto done;
@@ -123,6 +173,7 @@ static int cmd_sbom(int argc, char **argv)
 	rc = write_out(output, &out);
 done:
 	cg_buf_release(&out);
+	explicit_bzero(password, sizeof(password));
 	cg_inventory_free(inv);
 	cg_image_free(img);
 	return rc;

@@ -72,7 +72,8 @@ cg_err_t cg_image_open(const char *ref, const struct cg_image_opts *opts, struct
 	if (!ref || !(colon = strchr(ref, ':')))
 		return cg_error_set(err, CG_ERR_ARG,
 				    "image reference '%s' has no transport (docker-archive:FILE, "
-				    "oci:DIR[:TAG], oci-archive:FILE[:TAG], dir:ROOTFS)",
+				    "oci:DIR[:TAG], oci-archive:FILE[:TAG], dir:ROOTFS, "
+				    "docker://[HOST/]REPO[:TAG], containerd:NAME, containers-storage:NAME)",
 				    ref ? ref : "");
 	tlen = (size_t)(colon - ref);
 	img = calloc(1, sizeof(*img));
@@ -408,11 +409,14 @@ static void run_job(struct layer_job *j)
 				       &j->err);
 		return;
 	}
-	j->rc = img->ops->open_blob(img->src, &img->m.layers[j->index], &blob, &j->err);
-	if (j->rc)
-		return;
-	j->rc = cg_layer_walk(blob, &img->lim, &j->ctx->entries_left, &v, &j->stats, &j->err);
-	cg_blob_close(blob);
+	if (img->ops->walk_layer) { /* an unpacked layer: a folder, no tar to hash */
+		j->rc = img->ops->walk_layer(img->src, j->index, &img->lim, &j->ctx->entries_left, &v,
+					     &j->stats, &j->err);
+	} else if (!(j->rc = img->ops->open_blob(img->src, &img->m.layers[j->index], &blob,
+						   &j->err))) {
+		j->rc = cg_layer_walk(blob, &img->lim, &j->ctx->entries_left, &v, &j->stats, &j->err);
+		cg_blob_close(blob);
+	}
 	if (j->rc)
 		return;
 	if (__atomic_add_fetch(&j->ctx->total_bytes, j->stats.uncompressed_bytes, __ATOMIC_RELAXED) >
@@ -422,6 +426,8 @@ static void run_job(struct layer_job *j)
 				     (unsigned long long)img->lim.max_total_bytes);
 		return;
 	}
+	if (img->ops->walk_layer)
+		return;
 	if (img->m.layers[j->index].digest &&
 	    strcmp(img->m.layers[j->index].digest, j->stats.digest) != 0) {
 		j->rc = cg_error_set(&j->err, CG_ERR_INTEGRITY,

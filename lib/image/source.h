@@ -6,6 +6,7 @@
 
 #include <cguard/image.h>
 #include "image/blob.h"
+#include "image/layer.h"
 
 struct cg_blob_ref {
 	char *locator;    /* where the source finds it: a path in the archive or folder, a digest */
@@ -36,6 +37,14 @@ struct cg_source_ops {
 			 struct cg_manifest *m, struct cg_error *err);
 	cg_err_t (*open_blob)(struct cg_source *s, const struct cg_blob_ref *ref,
 			      struct cg_blob **out, struct cg_error *err);
+	/* Optional, for stores that keep layers unpacked (containers-storage):
+	 * walk layer `index` of the manifest as a folder, called instead of
+	 * open_blob + cg_layer_walk, from several threads at once. There is no
+	 * tar to hash, so the layer's digest and diff_id are not verified; the
+	 * source fills st->digest and st->diff_id with what its store recorded. */
+	cg_err_t (*walk_layer)(struct cg_source *s, size_t index, const struct cg_image_limits *lim,
+			       uint64_t *entries_left, const struct cg_layer_visitor *v,
+			       struct cg_layer_stats *st, struct cg_error *err);
 	void (*close)(struct cg_source *s);
 };
 
