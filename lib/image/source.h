@@ -52,6 +52,18 @@ struct cg_source_ops {
 #include "image/sources.def"
 #undef CG_SOURCE
 
+/* ---- src_layout.c: a docker save archive behind an open file ------------- */
+
+/* Open the image `want` (NULL: the only one) of a docker save archive read
+ * from fd (owned by the source from here on); label names it in messages.
+ * The source's open_blob/close are the two functions below. */
+cg_err_t cg_docker_archive_open_fd(int fd, const char *label, const char *want,
+				   const struct cg_image_limits *lim, struct cg_source **out,
+				   struct cg_manifest *m, struct cg_error *err);
+cg_err_t cg_docker_archive_open_blob(struct cg_source *s, const struct cg_blob_ref *ref,
+				     struct cg_blob **out, struct cg_error *err);
+void cg_layout_store_close(struct cg_source *s);
+
 /* ---- manifest.c: parsers shared by the sources (all bounded, untrusted) --- */
 
 /* Parse "os/arch[/variant]" (NULL: linux/amd64). */

@@ -21,7 +21,7 @@ struct cg_source {
 	struct cg_tar_index idx;  /* archives */
 };
 
-static void store_close(struct cg_source *s)
+void cg_layout_store_close(struct cg_source *s)
 {
 	if (!s)
 		return;
@@ -50,40 +50,50 @@ static cg_err_t store_open_dir(const char *path, struct cg_source **out, struct 
 	return CG_OK;
 }
 
-static cg_err_t store_open_archive(const char *path, struct cg_source **out, struct cg_error *err)
+/* An archive store over an open file (the store owns fd from here on). */
+static cg_err_t store_open_archive_fd(int fd, const char *label, struct cg_source **out,
+				      struct cg_error *err)
 {
 	struct cg_source *s = calloc(1, sizeof(*s));
 	struct stat st;
 	unsigned char magic[4];
 	cg_err_t rc = CG_OK;
-	if (!s)
+	if (!s) {
+		close(fd);
 		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	}
 	s->dirfd = -1;
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (s->fd < 0)
-		CG_FAIL(rc, cg_error_set(err, errno == ENOENT ? CG_ERR_NOTFOUND : CG_ERR_IO, "%s: %s",
-					 path, strerror(errno)));
+	s->fd = fd;
 	if (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))
-		CG_FAIL(rc, cg_error_set(err, CG_ERR_INVALID, "%s: not a regular file", path));
+		CG_FAIL(rc, cg_error_set(err, CG_ERR_INVALID, "%s: not a regular file", label));
 	if (pread(s->fd, magic, 4, 0) == 4 &&
 	    ((magic[0] == 0x1f && magic[1] == 0x8b) ||
 	     (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)))
 		CG_FAIL(rc, cg_error_set(err, CG_ERR_UNSUPPORTED,
 					 "%s: a compressed archive; decompress it first (gzip -d / zstd -d)",
-					 path));
+					 label));
 	rc = cg_tar_index_build(s->fd, (uint64_t)st.st_size, MAX_ARCHIVE_MEMBERS, &s->idx, err);
 	if (rc) {
 		char tmp[CG_ERROR_MSG_MAX];
 		snprintf(tmp, sizeof(tmp), "%s", err ? err->msg : "");
-		cg_error_set(err, rc, "%s: %s", path, tmp);
+		cg_error_set(err, rc, "%s: %s", label, tmp);
 	}
 done:
 	if (rc) {
-		store_close(s);
+		cg_layout_store_close(s);
 		return rc;
 	}
 	*out = s;
 	return CG_OK;
+}
+
+static cg_err_t store_open_archive(const char *path, struct cg_source **out, struct cg_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cg_error_set(err, errno == ENOENT ? CG_ERR_NOTFOUND : CG_ERR_IO, "%s: %s", path,
+				    strerror(errno));
+	return store_open_archive_fd(fd, path, out, err);
 }
 
 static int openat_beneath(int dirfd, const char *path)
@@ -268,7 +278,7 @@ static cg_err_t oci_open_common(bool archive, const char *arg, const struct cg_i
 	rc = oci_resolve(s, tag, opts, lim, m, err);
 done:
 	if (rc) {
-		store_close(s);
+		cg_layout_store_close(s);
 		s = NULL;
 	}
 	*out = s;
@@ -295,14 +305,14 @@ const struct cg_source_ops cg_source_oci = {
 	.transport = "oci",
 	.open = oci_dir_open,
 	.open_blob = layout_open_blob,
-	.close = store_close,
+	.close = cg_layout_store_close,
 };
 
 const struct cg_source_ops cg_source_oci_archive = {
 	.transport = "oci-archive",
 	.open = oci_archive_open,
 	.open_blob = layout_open_blob,
-	.close = store_close,
+	.close = cg_layout_store_close,
 };
 
 /* ---- docker-archive: -------------------------------------------------------- */
@@ -346,28 +356,21 @@ static bool docker_ref_equal(const char *a, const char *b)
 	return !strcmp(na, nb);
 }
 
-static cg_err_t docker_archive_open(const char *arg, const struct cg_image_opts *opts,
-				    const struct cg_image_limits *lim, struct cg_source **out,
-				    struct cg_manifest *m, struct cg_error *err)
+/* The image `want` ("NAME:TAG", "@N" or NULL for the only one) of a docker
+ * save archive already opened as store s. */
+static cg_err_t docker_archive_resolve(struct cg_source *s, const char *label, const char *want,
+				       const struct cg_image_limits *lim, struct cg_manifest *m,
+				       struct cg_error *err)
 {
-	char *path = NULL, *want = NULL;
-	struct cg_source *s = NULL;
 	cg_json *doc = NULL;
 	const cg_json *entry = NULL, *layers;
 	size_t n;
 	cg_err_t rc;
 
-	(void)opts;
-	rc = split_ref(arg, &path, &want, err);
-	if (rc)
-		return rc;
-	rc = store_open_archive(path, &s, err);
-	if (rc)
-		goto done;
 	rc = read_json_file(s, "manifest.json", lim->max_json_bytes, &doc, err);
 	if (rc == CG_ERR_NOTFOUND)
 		CG_FAIL(rc, cg_error_set(err, CG_ERR_INVALID,
-					 "%s: not a docker-archive (no manifest.json)", path));
+					 "%s: not a docker-archive (no manifest.json)", label));
 	if (rc)
 		goto done;
 	n = cg_json_array_len(doc);
@@ -434,10 +437,44 @@ static cg_err_t docker_archive_open(const char *arg, const struct cg_image_opts 
 	}
 done:
 	cg_json_free(doc);
+	return rc;
+}
+
+static cg_err_t docker_archive_open(const char *arg, const struct cg_image_opts *opts,
+				    const struct cg_image_limits *lim, struct cg_source **out,
+				    struct cg_manifest *m, struct cg_error *err)
+{
+	char *path = NULL, *want = NULL;
+	struct cg_source *s = NULL;
+	cg_err_t rc;
+
+	(void)opts;
+	rc = split_ref(arg, &path, &want, err);
+	if (rc)
+		return rc;
+	rc = store_open_archive(path, &s, err);
+	if (!rc)
+		rc = docker_archive_resolve(s, path, want, lim, m, err);
 	free(path);
 	free(want);
 	if (rc) {
-		store_close(s);
+		cg_layout_store_close(s);
+		s = NULL;
+	}
+	*out = s;
+	return rc;
+}
+
+cg_err_t cg_docker_archive_open_fd(int fd, const char *label, const char *want,
+				   const struct cg_image_limits *lim, struct cg_source **out,
+				   struct cg_manifest *m, struct cg_error *err)
+{
+	struct cg_source *s = NULL;
+	cg_err_t rc = store_open_archive_fd(fd, label, &s, err);
+	if (!rc)
+		rc = docker_archive_resolve(s, label, want, lim, m, err);
+	if (rc) {
+		cg_layout_store_close(s);
 		s = NULL;
 	}
 	*out = s;
@@ -446,8 +483,8 @@ done:
 
 /* docker-archive locators are member paths (and "blobs/sha256/..." paths are
  * member paths too), so open them as such. */
-static cg_err_t docker_archive_open_blob(struct cg_source *s, const struct cg_blob_ref *ref,
-					 struct cg_blob **out, struct cg_error *err)
+cg_err_t cg_docker_archive_open_blob(struct cg_source *s, const struct cg_blob_ref *ref,
+				     struct cg_blob **out, struct cg_error *err)
 {
 	return store_open_path(s, ref->locator, out, err);
 }
@@ -455,6 +492,6 @@ static cg_err_t docker_archive_open_blob(struct cg_source *s, const struct cg_bl
 const struct cg_source_ops cg_source_docker_archive = {
 	.transport = "docker-archive",
 	.open = docker_archive_open,
-	.open_blob = docker_archive_open_blob,
-	.close = store_close,
+	.open_blob = cg_docker_archive_open_blob,
+	.close = cg_layout_store_close,
 };
