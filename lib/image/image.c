@@ -73,7 +73,8 @@ cg_err_t cg_image_open(const char *ref, const struct cg_image_opts *opts, struct
 		return cg_error_set(err, CG_ERR_ARG,
 				    "image reference '%s' has no transport (docker-archive:FILE, "
 				    "oci:DIR[:TAG], oci-archive:FILE[:TAG], dir:ROOTFS, "
-				    "docker://[HOST/]REPO[:TAG], containerd:NAME, containers-storage:NAME)",
+				    "docker://[HOST/]REPO[:TAG], docker-daemon:NAME, containerd:NAME, "
+				    "containers-storage:NAME)",
 				    ref ? ref : "");
 	tlen = (size_t)(colon - ref);
 	img = calloc(1, sizeof(*img));
