@@ -137,10 +137,12 @@ void cg_os_identify(struct cg_inventory *inv, struct cg_fstree *t)
 		while (k < n->content->len && k + 1 < sizeof(v) && n->content->data[k] > ' ')
 			v[k] = (char)n->content->data[k], k++;
 		v[k] = '\0';
-		if (k && !os->codename && strchr(v, '/'))
-			os->codename = cg_arena_strdup(a, v); /* "trixie/sid" */
-		else if (k)
+		if (k && strchr(v, '/')) { /* "trixie/sid": testing or unstable, no version */
+			if (!os->codename)
+				os->codename = cg_arena_strdup(a, v);
+		} else if (k) {
 			os->version_id = cg_arena_strdup(a, v);
+		}
 	}
 	if (!os->id) {
 		static const struct { const char *file, *id; } rel[] = {

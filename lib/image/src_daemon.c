@@ -30,7 +30,10 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
 	struct spool *sp = ud;
 	size_t n = size * nmemb, off = 0;
 	if (sp->fd < 0 || sp->status != 200) {
-		(void)cg_buf_append(&sp->body, p, n < ERRBODY_MAX - sp->body.len ? n : 0);
+		/* keep the start of an error reply; the rest is dropped */
+		size_t keep = n < ERRBODY_MAX - sp->body.len ? n : ERRBODY_MAX - sp->body.len;
+		if (cg_buf_append(&sp->body, p, keep) != CG_OK)
+			return 0;
 		return n;
 	}
 	if (sp->written + n > sp->max) {
