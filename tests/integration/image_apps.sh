@@ -68,6 +68,24 @@ rpm --root "$T_TMP/rpmroot" --dbpath /var/lib/rpm -qa --qf '%{NAME}\t%{EPOCH}\t%
 cp -r "$T_TMP/rpmroot/var" "$R/"
 cp -r "$T_TMP/rpmroot/usr" "$R/" 2>/dev/null
 
+# a Go program as Debian built it, and what `go version -m` says of it
+have_go=0
+if command -v go >/dev/null && [ -x /usr/bin/skopeo ]; then
+	cp /usr/bin/skopeo "$R/usr/local/bin/skopeo"
+	go version -m /usr/bin/skopeo | awk 'NR==1 {sub(/^go/, "", $2); print "stdlib\t" $2} $1=="dep" {print $2 "\t" $3}' |
+		sort >"$T_TMP/go.want"
+	have_go=1
+fi
+
+# jars from Debian's Java packages, and their own pom.properties
+for j in commons-lang3 guava slf4j-api commons-io; do
+	[ -e "/usr/share/java/$j.jar" ] && cp -L "/usr/share/java/$j.jar" "$R/usr/share/java/"
+done
+for j in "$R"/usr/share/java/*.jar; do
+	unzip -p "$j" 'META-INF/maven/*/pom.properties' 2>/dev/null |
+		awk -F= '/^groupId=/{g=$2} /^artifactId=/{a=$2} /^version=/{v=$2} END {print g ":" a "\t" v}'
+done | tr -d '\r' | sort >"$T_TMP/java.want"
+
 # the image: one layer of everything
 tar -C "$R" --numeric-owner -cf "$T_TMP/apps.tar" .
 oci_layout "$T_TMP/img" apps "$T_TMP/apps.tar"
@@ -91,5 +109,15 @@ if [ "$have_npm" = 1 ]; then
 	check "npm: equal to npm ls --all" cmp -s "$T_TMP/npm.want" "$T_TMP/npm.got"
 	! cmp -s "$T_TMP/npm.want" "$T_TMP/npm.got" && diff "$T_TMP/npm.want" "$T_TMP/npm.got" | head -5
 fi
+if [ "$have_go" = 1 ]; then
+	jq -r '.packages[] | select(.type=="golang" and .path=="/usr/local/bin/skopeo" and .version != "") |
+		"\(if .namespace then .namespace + "/" else "" end)\(.name)\t\(.version)"' "$T_TMP/inv.json" | sort >"$T_TMP/go.got"
+	check "go: the Go toolchain of a Debian-built binary" grep -q '^stdlib' "$T_TMP/go.got"
+	check "go: equal to go version -m" cmp -s "$T_TMP/go.want" "$T_TMP/go.got"
+fi
+jq -r '.packages[] | select(.type=="maven") | "\(.namespace):\(.name)\t\(.version)"' "$T_TMP/inv.json" | sort >"$T_TMP/java.got"
+check "java: Debian's jars found" test "$(wc -l <"$T_TMP/java.want")" -ge 3
+check "java: equal to the jars' pom.properties" cmp -s "$T_TMP/java.want" "$T_TMP/java.got"
+! cmp -s "$T_TMP/java.want" "$T_TMP/java.got" && diff "$T_TMP/java.want" "$T_TMP/java.got" | head -5
 check_eq "OS: busybox" "$(jq -r .os.id "$T_TMP/inv.json")" "busybox"
 finish
