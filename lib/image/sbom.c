@@ -2,6 +2,7 @@
  * table for people. Package URLs per the purl specification. */
 #include "util/internal.h"
 #include "image/image_int.h"
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -432,21 +433,134 @@ done:
 	return rc ? cg_error_set(err, rc, "writing JSON: %s", cg_strerror(rc)) : CG_OK;
 }
 
-/* ---- CycloneDX 1.5 ------------------------------------------------------------ */
+/* ---- SPDX license expressions ----------------------------------------------- */
 
-/* Is s shaped like an SPDX license expression (ids, AND/OR/WITH, parens)? */
-static bool spdx_expression_like(const char *s)
+/* License ids of the SPDX License List that packages commonly declare, in
+ * strcasecmp order (ids match case-insensitively; this is their spelling).
+ * An id missing here is written as a name, which is never wrong: CycloneDX
+ * license.id and SPDX expressions admit listed ids only. */
+static const char *const spdx_ids[] = {
+	"0BSD", "AFL-2.1", "AFL-3.0", "AGPL-1.0-only", "AGPL-1.0-or-later", "AGPL-3.0",
+	"AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.0", "Apache-1.1", "Apache-2.0",
+	"APSL-2.0", "Artistic-1.0", "Artistic-1.0-Perl", "Artistic-2.0", "Beerware",
+	"BlueOak-1.0.0", "BSD-1-Clause", "BSD-2-Clause", "BSD-2-Clause-Patent", "BSD-3-Clause",
+	"BSD-3-Clause-Clear", "BSD-4-Clause", "BSD-Source-Code", "BSL-1.0", "bzip2-1.0.6",
+	"CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC0-1.0", "CDDL-1.0",
+	"CDDL-1.1", "CPL-1.0", "curl", "ECL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1", "EUPL-1.2",
+	"FSFAP", "FSFUL", "FSFULLR", "FTL", "GFDL-1.2-only", "GFDL-1.2-or-later", "GFDL-1.3-only",
+	"GFDL-1.3-or-later", "GPL-1.0", "GPL-1.0-only", "GPL-1.0-or-later", "GPL-2.0",
+	"GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only", "GPL-3.0-or-later", "HPND",
+	"ICU", "IJG", "ISC", "JSON", "LGPL-2.0", "LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1",
+	"LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0", "LGPL-3.0-only", "LGPL-3.0-or-later",
+	"Libpng", "libpng-2.0", "libtiff", "LPPL-1.3c", "MirOS", "MIT", "MIT-0", "MIT-CMU",
+	"MPL-1.1", "MPL-2.0", "MPL-2.0-no-copyleft-exception", "MS-PL", "NCSA", "NTP", "OFL-1.1",
+	"OLDAP-2.8", "OpenSSL", "PHP-3.0", "PHP-3.01", "PostgreSQL", "PSF-2.0", "Python-2.0",
+	"Python-2.0.1", "Ruby", "Sleepycat", "SSPL-1.0", "TCL", "Unicode-3.0", "Unicode-DFS-2015",
+	"Unicode-DFS-2016", "Unlicense", "UPL-1.0", "Vim", "W3C", "WTFPL", "X11", "Zlib",
+	"ZPL-2.1"
+};
+
+static const char *const spdx_exceptions[] = {
+	"Autoconf-exception-2.0", "Autoconf-exception-3.0", "Bison-exception-2.2",
+	"Bootloader-exception", "Classpath-exception-2.0", "Font-exception-2.0",
+	"GCC-exception-2.0", "GCC-exception-3.1", "LGPL-3.0-linking-exception",
+	"Libtool-exception", "Linux-syscall-note", "LLVM-exception",
+	"OpenJDK-assembly-exception-1.0", "openvpn-openssl-exception", "Qt-GPL-exception-1.0",
+	"Qt-LGPL-exception-1.1", "Swift-exception", "Universal-FOSS-exception-1.0",
+	"WxWindows-exception-3.1"
+};
+
+static const char *spdx_find(const char *const *tbl, size_t n, const char *s, size_t len)
 {
-	if (!s || !*s)
-		return false;
-	for (const char *p = s; *p; p++) {
-		char c = *p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '-' || c == '+' || c == ' ' || c == '(' || c == ')' || c == ':'))
-			return false;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncasecmp(s, tbl[mid], len);
+		if (!c && tbl[mid][len])
+			c = -1;
+		if (!c)
+			return tbl[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return true;
+	return NULL;
 }
+
+/* The canonical form of a declared license in out: 1 when it is one listed
+ * license id, 2 when it is an SPDX license expression of listed ids
+ * ("MIT OR Apache-2.0", "GPL-2.0-or-later WITH Classpath-exception-2.0"),
+ * 0 when it is neither ("GPLv2+", "BSD", "LicenseRef-x": nothing defines it). */
+static int spdx_license(const char *s, char *out, size_t cap)
+{
+	enum { OPERAND, AFTER_ID, EXCEPTION, AFTER_GROUP } st = OPERAND;
+	size_t o = 0, depth = 0, ntok = 0;
+	bool plus = false;
+
+	if (!cap)
+		return 0;
+	out[0] = '\0';
+	for (const char *p = s; *p;) {
+		const char *tok = p, *put = NULL;
+		size_t len = 1, plen, sep;
+		if (*p == ' ' || *p == '\t') {
+			p++;
+			continue;
+		}
+		if (*p != '(' && *p != ')')
+			while (tok[len] && !strchr(" \t()", tok[len]))
+				len++;
+		p += len;
+		plus = false;
+		if (*tok == '(') {
+			if (st != OPERAND)
+				return 0;
+			put = "(";
+			depth++;
+		} else if (*tok == ')') {
+			if ((st != AFTER_ID && st != AFTER_GROUP) || !depth)
+				return 0;
+			put = ")";
+			depth--;
+			st = AFTER_GROUP;
+		} else if (st == EXCEPTION) {
+			put = spdx_find(spdx_exceptions, CG_ARRAY_LEN(spdx_exceptions), tok, len);
+			st = AFTER_GROUP;
+		} else if (st == OPERAND) {
+			plus = len > 1 && tok[len - 1] == '+';
+			put = spdx_find(spdx_ids, CG_ARRAY_LEN(spdx_ids), tok, len - plus);
+			st = AFTER_ID;
+		} else if ((len == 3 && !strncasecmp(tok, "AND", 3)) ||
+			   (len == 2 && !strncasecmp(tok, "OR", 2))) {
+			put = len == 3 ? "AND" : "OR";
+			st = OPERAND;
+		} else if (len == 4 && !strncasecmp(tok, "WITH", 4) && st == AFTER_ID) {
+			put = "WITH";
+			st = EXCEPTION;
+		}
+		if (!put)
+			return 0;
+		/* one space between tokens, none inside parentheses */
+		sep = o && out[o - 1] != '(' && *put != ')';
+		plen = strlen(put);
+		if (o + sep + plen + plus >= cap)
+			return 0;
+		if (sep)
+			out[o++] = ' ';
+		memcpy(out + o, put, plen);
+		o += plen;
+		if (plus)
+			out[o++] = '+';
+		out[o] = '\0';
+		ntok++;
+	}
+	if ((st != AFTER_ID && st != AFTER_GROUP) || depth)
+		return 0;
+	return ntok == 1 && !plus ? 1 : 2;
+}
+
+/* ---- CycloneDX 1.5 ------------------------------------------------------------ */
 
 static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inventory *inv,
 				struct cg_buf *out, struct cg_error *err)
@@ -513,7 +627,7 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		const struct cg_pkg *p = &inv->pkgs[i];
 		cg_json *c = cg_json_new_object(), *props;
-		char idx[48], layer[16];
+		char idx[48], layer[16], spdx[512];
 		ADD(comps, c);
 		cg_buf_reset(&ref);
 		if ((rc = cg_pkg_purl(p, os, &ref)))
@@ -526,26 +640,24 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 			SET(c, "group", jstr(p->namespace_));
 		else if (p->namespace_)
 			SET(c, "group", jstr(p->namespace_));
-		SET(c, "version", jstr(p->version));
+		if (p->version)
+			SET(c, "version", jstr(p->version));
 		SET(c, "purl", jstr(cg_buf_str(&ref)));
 		if ((rc = cg_buf_puts(&ref, idx)))
 			goto done;
 		SET(c, "bom-ref", jstr(cg_buf_str(&ref)));
 		ADD(dep_on, jstr(cg_buf_str(&ref)));
-		if (p->license) {
+		if (p->license && *p->license) {
 			cg_json *lics = cg_json_new_array(), *l = cg_json_new_object();
+			int kind = spdx_license(p->license, spdx, sizeof(spdx));
 			SET(c, "licenses", lics);
 			ADD(lics, l);
-			if (spdx_expression_like(p->license) && !strchr(p->license, ' ')) {
-				cg_json *lic = cg_json_new_object();
-				SET(l, "license", lic);
-				SET(lic, "id", jstr(p->license));
-			} else if (spdx_expression_like(p->license)) {
-				SET(l, "expression", jstr(p->license));
+			if (kind == 2) {
+				SET(l, "expression", jstr(spdx));
 			} else {
 				cg_json *lic = cg_json_new_object();
 				SET(l, "license", lic);
-				SET(lic, "name", jstr(p->license));
+				SET(lic, kind ? "id" : "name", jstr(kind ? spdx : p->license));
 			}
 		}
 		props = cg_json_new_array();
@@ -558,7 +670,8 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 		SET(pr, "value", jstr(v));                           \
 	} while (0)
 		PROP("cguard:package:type", p->type);
-		PROP("cguard:package:path", p->path);
+		if (p->path)
+			PROP("cguard:package:path", p->path);
 		snprintf(layer, sizeof(layer), "%d", p->layer);
 		PROP("cguard:package:layer", layer);
 		if (layer_digest(img, inv, p->layer))
@@ -644,7 +757,7 @@ static cg_err_t write_spdx(const struct cg_image *img, const struct cg_inventory
 			SET(o, "versionInfo", jstr(os->version_id));
 		SET(o, "downloadLocation", cg_json_new_string("NOASSERTION"));
 		SET(o, "filesAnalyzed", cg_json_new_bool(false));
-		SET(o, "primaryPackagePurpose", cg_json_new_string("OPERATING-SYSTEM"));
+		SET(o, "primaryPackagePurpose", cg_json_new_string("OPERATING_SYSTEM"));
 		ADD(rels, r);
 		SET(r, "spdxElementId", cg_json_new_string("SPDXRef-Image"));
 		SET(r, "relationshipType", cg_json_new_string("CONTAINS"));
@@ -653,19 +766,27 @@ static cg_err_t write_spdx(const struct cg_image *img, const struct cg_inventory
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		const struct cg_pkg *p = &inv->pkgs[i];
 		cg_json *o = cg_json_new_object(), *refs, *er, *r;
-		char id[64];
+		char id[64], spdx[512], note[1100];
+		int kind;
 		snprintf(id, sizeof(id), "SPDXRef-Package-%zu", i);
 		ADD(pkgs, o);
 		SET(o, "SPDXID", cg_json_new_string(id));
 		SET(o, "name", jstr(p->name));
-		SET(o, "versionInfo", jstr(p->version));
+		if (p->version)
+			SET(o, "versionInfo", jstr(p->version));
 		SET(o, "downloadLocation", cg_json_new_string("NOASSERTION"));
 		SET(o, "filesAnalyzed", cg_json_new_bool(false));
 		SET(o, "licenseConcluded", cg_json_new_string("NOASSERTION"));
-		SET(o, "licenseDeclared", p->license && spdx_expression_like(p->license)
-						   ? jstr(p->license) : cg_json_new_string("NOASSERTION"));
+		kind = p->license ? spdx_license(p->license, spdx, sizeof(spdx)) : 0;
+		SET(o, "licenseDeclared", jstr(kind ? spdx : "NOASSERTION"));
+		if (!kind && p->license && *p->license) {
+			/* not SPDX ("GPLv2+", "BSD"): said in words, not as an expression */
+			snprintf(note, sizeof(note), "declared license: %.1000s", p->license);
+			SET(o, "licenseComments", jstr(note));
+		}
 		SET(o, "copyrightText", cg_json_new_string("NOASSERTION"));
-		SET(o, "sourceInfo", jstr(p->path));
+		if (p->path)
+			SET(o, "sourceInfo", jstr(p->path));
 		refs = cg_json_new_array();
 		SET(o, "externalRefs", refs);
 		er = cg_json_new_object();
