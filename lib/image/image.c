@@ -337,6 +337,28 @@ static bool job_more(void *ud)
 	return j->cur != NULL || j->nlive > 0;
 }
 
+/* *q = *p with every string of p copied into a (a sink's strings live only
+ * during the call). */
+static cg_err_t pkg_copy(struct cg_arena *a, struct cg_pkg *q, const struct cg_pkg *p)
+{
+	*q = *p;
+#define COPY(f) if (p->f && !(q->f = cg_arena_strdup(a, p->f))) return CG_ERR_NOMEM
+	COPY(type);
+	COPY(namespace_);
+	COPY(name);
+	COPY(version);
+	COPY(epoch);
+	COPY(src_name);
+	COPY(src_version);
+	COPY(arch);
+	COPY(license);
+	COPY(vendor);
+	COPY(modularity);
+	COPY(path);
+#undef COPY
+	return CG_OK;
+}
+
 /* The sink of streaming collectors: keep the packages until the merge says
  * whether their file is visible. */
 static cg_err_t pending_add(void *ud, const struct cg_pkg *p, const char *const *files, size_t n)
@@ -355,21 +377,8 @@ static cg_err_t pending_add(void *ud, const struct cg_pkg *p, const char *const 
 		j->cappending = nc;
 	}
 	q = &j->pending[j->npending];
-	*q = *p;
-#define COPY(f) if (p->f && !(q->f = cg_arena_strdup(a, p->f))) return CG_ERR_NOMEM
-	COPY(type);
-	COPY(namespace_);
-	COPY(name);
-	COPY(version);
-	COPY(epoch);
-	COPY(src_name);
-	COPY(src_version);
-	COPY(arch);
-	COPY(license);
-	COPY(vendor);
-	COPY(modularity);
-	COPY(path);
-#undef COPY
+	if (pkg_copy(a, q, p))
+		return CG_ERR_NOMEM;
 	j->npending++;
 	return CG_OK;
 }
@@ -597,21 +606,8 @@ static cg_err_t sink_add(void *ud, const struct cg_pkg *p, const char *const *fi
 		inv->cappkgs = nc;
 	}
 	q = &inv->pkgs[inv->npkgs];
-	*q = *p;
-#define COPY(f) if (p->f && !(q->f = cg_arena_strdup(a, p->f))) return CG_ERR_NOMEM
-	COPY(type);
-	COPY(namespace_);
-	COPY(name);
-	COPY(version);
-	COPY(epoch);
-	COPY(src_name);
-	COPY(src_version);
-	COPY(arch);
-	COPY(license);
-	COPY(vendor);
-	COPY(modularity);
-	COPY(path);
-#undef COPY
+	if (pkg_copy(a, q, p))
+		return CG_ERR_NOMEM;
 	if (!(q->flags & CG_PKG_OS) && q->path) {
 		const struct cg_fsnode *n = cg_fstree_resolve(&inv->tree, q->path, strlen(q->path), true);
 		if (n && n->owner)

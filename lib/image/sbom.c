@@ -2,6 +2,7 @@
  * table for people. Package URLs per the purl specification. */
 #include "util/internal.h"
 #include "image/image_int.h"
+#include "util/utf8.h"
 #include <strings.h>
 #include <sys/random.h>
 #include <time.h>
@@ -153,32 +154,18 @@ static cg_json *jstr(const char *s)
 {
 	cg_json *j;
 	struct cg_buf b = CG_BUF_INIT(1 << 20);
-	const unsigned char *p = (const unsigned char *)s;
+	size_t n, len;
 	if (!s)
 		return cg_json_new_null();
 	j = cg_json_new_string(s);
 	if (j)
 		return j;
 	/* not valid UTF-8: replace what is not */
-	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
-		bool ok = len > 0;
-		for (int k = 1; ok && k < len; k++)
-			ok = (p[k] & 0xc0) == 0x80;
-		if (ok && len > 1) {
-			j = cg_json_new_stringn((const char *)p, (size_t)len);
-			ok = j != NULL;
-			cg_json_free(j);
-		}
-		if (ok) {
-			if (cg_buf_append(&b, p, (size_t)len))
-				break;
-			p += len;
-		} else {
-			if (cg_buf_puts(&b, "\xef\xbf\xbd"))
-				break;
-			p++;
-		}
+	n = strlen(s);
+	for (size_t i = 0; i < n; i += len ? len : 1) {
+		len = cg_utf8_next(s + i, n - i, NULL);
+		if (len ? cg_buf_append(&b, s + i, len) : cg_buf_puts(&b, "\xef\xbf\xbd"))
+			break;
 	}
 	j = cg_json_new_stringn(cg_buf_str(&b), b.len);
 	cg_buf_release(&b);

@@ -16,7 +16,7 @@
  * the packages read before the fault are kept. */
 #include "util/internal.h"
 
-#include "pkg/collector.h"
+#include "pkg/pkgutil.h"
 #include "pkg/toml_lite.h"
 
 #define CARGO_MAX_SIZE	   ((size_t)16 << 20)
@@ -37,19 +37,6 @@ struct cargo {
 	size_t count;
 };
 
-static void CG_PRINTF(3, 4)
-    warnf(const struct cg_pkg_sink *sink, const char *path, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-	if (!sink->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sink->warn(sink->ud, path, msg);
-}
-
 static bool valid_name(const char *s, size_t n)
 {
 	if (n == 0 || n > CARGO_MAX_NAME)
@@ -63,17 +50,6 @@ static bool valid_name(const char *s, size_t n)
 	return true;
 }
 
-/* Printable ASCII without spaces: what any version of any ecosystem is. */
-static bool valid_version(const char *s, size_t n)
-{
-	if (n == 0 || n > CG_VERSION_MAX_LEN)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
 static cg_err_t flush(struct cargo *c)
 {
 	struct cg_pkg pkg;
@@ -83,13 +59,14 @@ static cg_err_t flush(struct cargo *c)
 		return CG_OK;
 	c->in_package = false;
 	if (!c->has_name || !c->has_version) {
-		warnf(c->sink, c->file->path,
-		      "line %zu: [[package]] without a valid name and version, skipped", c->line);
+		cg_pkg_warnf(c->sink, c->file->path, 256,
+			     "line %zu: [[package]] without a valid name and version, skipped",
+			     c->line);
 		return CG_OK;
 	}
 	if (c->count >= CARGO_MAX_PACKAGES) {
-		warnf(c->sink, c->file->path, "more than %d packages: the rest is skipped",
-		      CARGO_MAX_PACKAGES);
+		cg_pkg_warnf(c->sink, c->file->path, 256,
+			     "more than %d packages: the rest is skipped", CARGO_MAX_PACKAGES);
 		c->capped = true;
 		return CG_ERR_LIMIT;
 	}
@@ -147,7 +124,8 @@ static cg_err_t on_event(void *ud, const struct cg_toml_event *ev)
 			if (c->has_name)
 				copy_field(c->name, &ev->str);
 		} else if (cg_toml_path_is(ev->key, 1, "version")) {
-			c->has_version = valid_version(ev->str.p, ev->str.len);
+			c->has_version =
+			    cg_pkg_ascii_token(ev->str.p, ev->str.len, CG_VERSION_MAX_LEN);
 			if (c->has_version)
 				copy_field(c->version, &ev->str);
 		}
@@ -156,8 +134,9 @@ static cg_err_t on_event(void *ud, const struct cg_toml_event *ev)
 		/* the format version: 3 and 4 are written, 1 and 2 have none */
 		if (ev->ntable == 0 && cg_toml_path_is(ev->key, ev->nkey, "version") &&
 		    !(ev->str.len == 1 && ev->str.p[0] >= '1' && ev->str.p[0] <= '4'))
-			warnf(c->sink, c->file->path,
-			      "unknown Cargo.lock format version %.16s, read as v4", ev->str.p);
+			cg_pkg_warnf(c->sink, c->file->path, 256,
+				     "unknown Cargo.lock format version %.16s, read as v4",
+				     ev->str.p);
 		return CG_OK;
 	case CG_TOML_ARRAY:
 		return CG_OK;
@@ -184,7 +163,7 @@ static cg_err_t collect_one(const struct cg_pkg_file *f, const struct cg_pkg_sin
 	if (rc == CG_ERR_NOMEM)
 		return cg_error_set(err, rc, "%s: out of memory", f->path);
 	if (rc != CG_OK && !c.capped)
-		warnf(sink, f->path, "%s", cg_error_message(&terr));
+		cg_pkg_warnf(sink, f->path, 256, "%s", cg_error_message(&terr));
 	return CG_OK;
 }
 

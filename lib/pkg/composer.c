@@ -12,67 +12,13 @@
  * packages' sources and are not read. A lock file does not say which
  * packages are direct, so CG_PKG_INDIRECT is not set. */
 #include "util/internal.h"
-#include "pkg/collector.h"
+#include "pkg/pkgutil.h"
 
 #define COMPOSER_MAX_FILE    ((size_t)32 << 20)
 #define COMPOSER_MAX_NAME    256
 #define COMPOSER_MAX_LICENSE 512
 #define COMPOSER_MAX_PKGS    200000
-#define COMPOSER_MAX_WARN    16
 #define COMPOSER_JSON_DEPTH  64
-
-struct composer {
-	const struct cg_pkg_file *f;
-	const struct cg_pkg_sink *sink;
-	size_t npkgs;
-	unsigned nwarn;
-	bool stop;
-};
-
-static void cz_warn(struct composer *c, const char *fmt, ...) CG_PRINTF(2, 3);
-static void cz_warn(struct composer *c, const char *fmt, ...)
-{
-	char msg[320];
-	va_list ap;
-	if (!c->sink->warn || c->nwarn > COMPOSER_MAX_WARN)
-		return;
-	if (c->nwarn++ == COMPOSER_MAX_WARN) {
-		c->sink->warn(c->sink->ud, c->f->path, "more problems in this file not reported");
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	c->sink->warn(c->sink->ud, c->f->path, msg);
-}
-
-/* Length of a UTF-8 byte order mark at the start of p[0..n) (npm and
- * editors leave one now and then), else 0. */
-static size_t bom_len(const unsigned char *p, size_t n)
-{
-	return (p && n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) ? 3 : 0;
-}
-
-/* p[0..n) less a leading byte order mark (NULL stays NULL). */
-static const char *text_of(const unsigned char *p, size_t *n)
-{
-	size_t skip = bom_len(p, *n);
-	*n -= skip;
-	return p ? (const char *)p + skip : NULL;
-}
-
-static bool token_ok(const char *s, size_t n, size_t max)
-{
-	if (!s || n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
 
 /* "license": "MIT" or ["MIT", "GPL-2.0-only"] (alternatives). */
 static const char *cz_license(const cg_json *pkg, char *buf, size_t cap)
@@ -104,7 +50,7 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static cg_err_t cz_emit(struct composer *c, const cg_json *pkg, unsigned flags)
+static cg_err_t cz_emit(struct cg_pkg_ctx *c, const cg_json *pkg, unsigned flags)
 {
 	char vendor[COMPOSER_MAX_NAME + 1], lic[COMPOSER_MAX_LICENSE + 1];
 	const cg_json *nj = cg_json_get(pkg, "name"), *vj = cg_json_get(pkg, "version");
@@ -115,24 +61,22 @@ static cg_err_t cz_emit(struct composer *c, const cg_json *pkg, unsigned flags)
 	if (c->stop)
 		return CG_OK;
 	if (!cg_json_is_object(pkg)) {
-		cz_warn(c, "a package is not an object");
+		cg_pkg_ctx_warn(c, "a package is not an object");
 		return CG_OK;
 	}
-	if (!token_ok(name, nlen, COMPOSER_MAX_NAME) || !(slash = memchr(name, '/', nlen)) ||
+	if (!cg_pkg_token_ok(name, nlen, COMPOSER_MAX_NAME) || !(slash = memchr(name, '/', nlen)) ||
 	    slash == name || slash == name + nlen - 1 ||
 	    memchr(slash + 1, '/', nlen - (size_t)(slash - name) - 1)) {
-		cz_warn(c, "package name is not \"vendor/name\": '%.64s'", name ? name : "(none)");
+		cg_pkg_ctx_warn(c, "package name is not \"vendor/name\": '%.64s'",
+				name ? name : "(none)");
 		return CG_OK;
 	}
-	if (!token_ok(ver, vlen, CG_VERSION_MAX_LEN)) {
-		cz_warn(c, "package '%.64s' has no valid version", name);
+	if (!cg_pkg_token_ok(ver, vlen, CG_VERSION_MAX_LEN)) {
+		cg_pkg_ctx_warn(c, "package '%.64s' has no valid version", name);
 		return CG_OK;
 	}
-	if (++c->npkgs > COMPOSER_MAX_PKGS) {
-		cz_warn(c, "more than %d packages: the rest is not read", COMPOSER_MAX_PKGS);
-		c->stop = true;
+	if (!cg_pkg_ctx_count(c, COMPOSER_MAX_PKGS))
 		return CG_OK;
-	}
 	memcpy(vendor, name, (size_t)(slash - name));
 	vendor[slash - name] = '\0';
 	memset(&p, 0, sizeof(p));
@@ -141,14 +85,11 @@ static cg_err_t cz_emit(struct composer *c, const cg_json *pkg, unsigned flags)
 	p.name = slash + 1;
 	p.version = ver;
 	p.license = cz_license(pkg, lic, sizeof(lic));
-	p.path = c->f->path;
-	p.layer = c->f->layer;
-	p.flags = flags;
-	return c->sink->add(c->sink->ud, &p, NULL, 0);
+	return cg_pkg_ctx_add(c, &p, flags);
 }
 
 /* The packages of one array; `dev` (sorted names) marks dev packages. */
-static cg_err_t cz_array(struct composer *c, const cg_json *arr, unsigned flags,
+static cg_err_t cz_array(struct cg_pkg_ctx *c, const cg_json *arr, unsigned flags,
 			 const char *const *dev, size_t ndev)
 {
 	size_t n = cg_json_array_len(arr);
@@ -165,7 +106,7 @@ static cg_err_t cz_array(struct composer *c, const cg_json *arr, unsigned flags,
 	return rc;
 }
 
-static cg_err_t cz_installed(struct composer *c, const cg_json *root)
+static cg_err_t cz_installed(struct cg_pkg_ctx *c, const cg_json *root)
 {
 	const cg_json *pkgs = root, *devn;
 	const char **dev = NULL;
@@ -189,26 +130,26 @@ static cg_err_t cz_installed(struct composer *c, const cg_json *root)
 		}
 	}
 	if (!cg_json_is_array(pkgs))
-		cz_warn(c, "no \"packages\" array");
+		cg_pkg_ctx_warn(c, "no \"packages\" array");
 	else
 		rc = cz_array(c, pkgs, 0, dev, ndev);
 	free(dev);
 	return rc;
 }
 
-static cg_err_t cz_lock(struct composer *c, const cg_json *root)
+static cg_err_t cz_lock(struct cg_pkg_ctx *c, const cg_json *root)
 {
 	const cg_json *pkgs = cg_json_get(root, "packages"),
 		      *devp = cg_json_get(root, "packages-dev");
 	cg_err_t rc = CG_OK;
 
 	if (!cg_json_is_object(root) || !cg_json_is_array(pkgs)) {
-		cz_warn(c, "no \"packages\" array");
+		cg_pkg_ctx_warn(c, "no \"packages\" array");
 		return CG_OK;
 	}
 	rc = cz_array(c, pkgs, CG_PKG_FROM_LOCK, NULL, 0);
 	if (!rc && devp && !cg_json_is_array(devp))
-		cz_warn(c, "\"packages-dev\" is not an array");
+		cg_pkg_ctx_warn(c, "\"packages-dev\" is not an array");
 	else if (!rc)
 		rc = cz_array(c, devp, CG_PKG_FROM_LOCK | CG_PKG_DEV, NULL, 0);
 	return rc;
@@ -231,37 +172,27 @@ static bool composer_match(const char *path, size_t len)
 	return cz_is_installed(path, len) || cz_is_lock(path, len);
 }
 
+static cg_err_t cz_file(struct cg_pkg_ctx *c, const char *path, size_t plen)
+{
+	struct cg_json_limits lim = {COMPOSER_MAX_FILE, COMPOSER_JSON_DEPTH, true};
+	bool installed = cz_is_installed(path, plen);
+	cg_json *root = NULL;
+	cg_err_t rc;
+
+	if (!installed && !cz_is_lock(path, plen))
+		return CG_OK;
+	rc = cg_pkg_ctx_json(c, &lim, false, &root);
+	if (rc || !root)
+		return rc;
+	rc = installed ? cz_installed(c, root) : cz_lock(c, root);
+	cg_json_free(root);
+	return rc;
+}
+
 static cg_err_t composer_collect(const struct cg_pkg_file *files, size_t nfiles,
 				 const struct cg_pkg_sink *sink, struct cg_error *err)
 {
-	struct cg_json_limits lim = {COMPOSER_MAX_FILE, COMPOSER_JSON_DEPTH, true};
-	cg_err_t rc = CG_OK;
-
-	for (size_t i = 0; i < nfiles && !rc; i++) {
-		struct composer c = {&files[i], sink, 0, 0, false};
-		const char *path = files[i].path ? files[i].path : "";
-		size_t plen = strlen(path), n = files[i].len;
-		const char *text = text_of(files[i].data, &n);
-		bool installed = cz_is_installed(path, plen);
-		struct cg_error e;
-		cg_json *root = NULL;
-
-		if (!installed && !cz_is_lock(path, plen))
-			continue;
-		rc = cg_json_parse(text, n, &lim, &root, &e);
-		if (rc == CG_ERR_NOMEM)
-			break;
-		if (rc != CG_OK) {
-			cz_warn(&c, "%s", e.msg);
-			rc = CG_OK;
-			continue;
-		}
-		rc = installed ? cz_installed(&c, root) : cz_lock(&c, root);
-		cg_json_free(root);
-	}
-	if (rc)
-		cg_error_set(err, rc, "composer: %s", cg_strerror(rc));
-	return rc;
+	return cg_pkg_each_file("composer", files, nfiles, sink, err, cz_file);
 }
 
 const struct cg_pkg_collector cg_collector_composer = {

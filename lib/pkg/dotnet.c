@@ -18,69 +18,15 @@
  * direct. Lock-file packages carry CG_PKG_FROM_LOCK. NuGet has no
  * development dependencies in these files: CG_PKG_DEV is never set. */
 #include "util/internal.h"
-#include "pkg/collector.h"
+#include "pkg/pkgutil.h"
 
 #define DOTNET_MAX_FILE	   ((size_t)32 << 20)
 #define DOTNET_MAX_NAME	   256
 #define DOTNET_MAX_PKGS	   200000
 #define DOTNET_MAX_TARGETS 256
-#define DOTNET_MAX_WARN	   16
 #define DOTNET_JSON_DEPTH  64
 
-struct dotnet {
-	const struct cg_pkg_file *f;
-	const struct cg_pkg_sink *sink;
-	size_t npkgs;
-	unsigned nwarn;
-	bool stop;
-};
-
-static void dn_warn(struct dotnet *c, const char *fmt, ...) CG_PRINTF(2, 3);
-static void dn_warn(struct dotnet *c, const char *fmt, ...)
-{
-	char msg[320];
-	va_list ap;
-	if (!c->sink->warn || c->nwarn > DOTNET_MAX_WARN)
-		return;
-	if (c->nwarn++ == DOTNET_MAX_WARN) {
-		c->sink->warn(c->sink->ud, c->f->path, "more problems in this file not reported");
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	c->sink->warn(c->sink->ud, c->f->path, msg);
-}
-
-/* Length of a UTF-8 byte order mark at the start of p[0..n) (npm and
- * editors leave one now and then), else 0. */
-static size_t bom_len(const unsigned char *p, size_t n)
-{
-	return (p && n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) ? 3 : 0;
-}
-
-/* p[0..n) less a leading byte order mark (NULL stays NULL). */
-static const char *text_of(const unsigned char *p, size_t *n)
-{
-	size_t skip = bom_len(p, *n);
-	*n -= skip;
-	return p ? (const char *)p + skip : NULL;
-}
-
-static bool token_ok(const char *s, size_t n, size_t max)
-{
-	if (!s || n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
-static cg_err_t dn_emit(struct dotnet *c, const char *name, size_t nlen, const char *ver,
+static cg_err_t dn_emit(struct cg_pkg_ctx *c, const char *name, size_t nlen, const char *ver,
 			size_t vlen, unsigned flags)
 {
 	char nm[DOTNET_MAX_NAME + 1], vs[CG_VERSION_MAX_LEN + 1];
@@ -88,18 +34,15 @@ static cg_err_t dn_emit(struct dotnet *c, const char *name, size_t nlen, const c
 
 	if (c->stop)
 		return CG_OK;
-	if (!token_ok(name, nlen, DOTNET_MAX_NAME) || memchr(name, '/', nlen) ||
-	    !token_ok(ver, vlen, CG_VERSION_MAX_LEN) || memchr(ver, '/', vlen)) {
-		dn_warn(c, "bad package name or version '%.*s' '%.*s'",
-			(int)(nlen < 64 ? nlen : 64), name ? name : "",
-			(int)(vlen < 64 ? vlen : 64), ver ? ver : "");
+	if (!cg_pkg_token_ok(name, nlen, DOTNET_MAX_NAME) || memchr(name, '/', nlen) ||
+	    !cg_pkg_token_ok(ver, vlen, CG_VERSION_MAX_LEN) || memchr(ver, '/', vlen)) {
+		cg_pkg_ctx_warn(c, "bad package name or version '%.*s' '%.*s'",
+				(int)(nlen < 64 ? nlen : 64), name ? name : "",
+				(int)(vlen < 64 ? vlen : 64), ver ? ver : "");
 		return CG_OK;
 	}
-	if (++c->npkgs > DOTNET_MAX_PKGS) {
-		dn_warn(c, "more than %d packages: the rest is not read", DOTNET_MAX_PKGS);
-		c->stop = true;
+	if (!cg_pkg_ctx_count(c, DOTNET_MAX_PKGS))
 		return CG_OK;
-	}
 	memcpy(nm, name, nlen);
 	nm[nlen] = '\0';
 	memcpy(vs, ver, vlen);
@@ -108,15 +51,12 @@ static cg_err_t dn_emit(struct dotnet *c, const char *name, size_t nlen, const c
 	p.type = "nuget";
 	p.name = nm;
 	p.version = vs;
-	p.path = c->f->path;
-	p.layer = c->f->layer;
-	p.flags = flags;
-	return c->sink->add(c->sink->ud, &p, NULL, 0);
+	return cg_pkg_ctx_add(c, &p, flags);
 }
 
 /* ---- deps.json ---- */
 
-static cg_err_t dn_deps(struct dotnet *c, const cg_json *root)
+static cg_err_t dn_deps(struct cg_pkg_ctx *c, const cg_json *root)
 {
 	const cg_json *libs = cg_json_get(root, "libraries"),
 		      *targets = cg_json_get(root, "targets");
@@ -128,7 +68,7 @@ static cg_err_t dn_deps(struct dotnet *c, const cg_json *root)
 	cg_err_t rc = CG_OK;
 
 	if (!cg_json_is_object(libs)) {
-		dn_warn(c, "no \"libraries\" object");
+		cg_pkg_ctx_warn(c, "no \"libraries\" object");
 		return CG_OK;
 	}
 	target = rt ? cg_json_get(targets, rt) : NULL;
@@ -165,14 +105,14 @@ static cg_err_t dn_deps(struct dotnet *c, const cg_json *root)
 
 		type = cg_json_get_str(lib, "type");
 		if (!type) {
-			dn_warn(c, "library '%.64s' has no type", key);
+			cg_pkg_ctx_warn(c, "library '%.64s' has no type", key);
 			continue;
 		}
 		if (strcmp(type, "package") != 0)
 			continue;
 		slash = memchr(key, '/', klen);
 		if (!slash) {
-			dn_warn(c, "library key is not \"Name/Version\": '%.64s'", key);
+			cg_pkg_ctx_warn(c, "library key is not \"Name/Version\": '%.64s'", key);
 			continue;
 		}
 		nlen = (size_t)(slash - key);
@@ -201,7 +141,7 @@ static int dn_cmp(const void *a, const void *b)
 	return d ? d : strcmp(x->ver, y->ver);
 }
 
-static cg_err_t dn_lock(struct dotnet *c, const cg_json *root)
+static cg_err_t dn_lock(struct cg_pkg_ctx *c, const cg_json *root)
 {
 	const cg_json *tfms = cg_json_get(root, "dependencies");
 	struct dn_ref *refs = NULL;
@@ -209,14 +149,14 @@ static cg_err_t dn_lock(struct dotnet *c, const cg_json *root)
 	cg_err_t rc = CG_OK;
 
 	if (!cg_json_is_object(tfms)) {
-		dn_warn(c, "no \"dependencies\" object");
+		cg_pkg_ctx_warn(c, "no \"dependencies\" object");
 		return CG_OK;
 	}
 	for (void *t = cg_json_iter(tfms); t; t = cg_json_iter_next(tfms, t)) {
 		const cg_json *deps = cg_json_iter_value(t);
 		if (++ntargets > DOTNET_MAX_TARGETS) {
-			dn_warn(c, "more than %d target frameworks: the rest is not read",
-				DOTNET_MAX_TARGETS);
+			cg_pkg_ctx_warn(c, "more than %d target frameworks: the rest is not read",
+					DOTNET_MAX_TARGETS);
 			break;
 		}
 		for (void *it = cg_json_iter(deps); it; it = cg_json_iter_next(deps, it)) {
@@ -226,16 +166,17 @@ static cg_err_t dn_lock(struct dotnet *c, const cg_json *root)
 			if (type && strcmp(type, "Project") == 0)
 				continue;
 			if (!type || !ver) {
-				dn_warn(c, "'%.64s' has no type or resolved version",
-					cg_json_iter_key(it));
+				cg_pkg_ctx_warn(c, "'%.64s' has no type or resolved version",
+						cg_json_iter_key(it));
 				continue;
 			}
 			if (n == cap) {
 				size_t ncap = cap ? cap * 2 : 64, bytes;
 				struct dn_ref *p;
 				if (n >= DOTNET_MAX_PKGS) {
-					dn_warn(c, "more than %d packages: the rest is not read",
-						DOTNET_MAX_PKGS);
+					cg_pkg_ctx_warn(
+					    c, "more than %d packages: the rest is not read",
+					    DOTNET_MAX_PKGS);
 					goto emit;
 				}
 				if (!cg_size_mul(ncap, sizeof(*refs), &bytes))
@@ -290,40 +231,27 @@ static bool dotnet_match(const char *path, size_t len)
 	return dn_is_deps(path, len) || dn_is_lock(path, len);
 }
 
+static cg_err_t dn_file(struct cg_pkg_ctx *c, const char *path, size_t plen)
+{
+	struct cg_json_limits lim = {DOTNET_MAX_FILE, DOTNET_JSON_DEPTH, true};
+	bool deps = dn_is_deps(path, plen);
+	cg_json *root = NULL;
+	cg_err_t rc;
+
+	if (!deps && !dn_is_lock(path, plen))
+		return CG_OK;
+	rc = cg_pkg_ctx_json(c, &lim, true, &root);
+	if (rc || !root)
+		return rc;
+	rc = deps ? dn_deps(c, root) : dn_lock(c, root);
+	cg_json_free(root);
+	return rc;
+}
+
 static cg_err_t dotnet_collect(const struct cg_pkg_file *files, size_t nfiles,
 			       const struct cg_pkg_sink *sink, struct cg_error *err)
 {
-	struct cg_json_limits lim = {DOTNET_MAX_FILE, DOTNET_JSON_DEPTH, true};
-	cg_err_t rc = CG_OK;
-
-	for (size_t i = 0; i < nfiles && !rc; i++) {
-		struct dotnet c = {&files[i], sink, 0, 0, false};
-		const char *path = files[i].path ? files[i].path : "";
-		size_t plen = strlen(path), n = files[i].len;
-		const char *text = text_of(files[i].data, &n);
-		bool deps = dn_is_deps(path, plen);
-		struct cg_error e;
-		cg_json *root = NULL;
-
-		if (!deps && !dn_is_lock(path, plen))
-			continue;
-		rc = cg_json_parse(text, n, &lim, &root, &e);
-		if (rc == CG_ERR_NOMEM)
-			break;
-		if (rc != CG_OK) {
-			dn_warn(&c, "%s", e.msg);
-			rc = CG_OK;
-			continue;
-		}
-		if (!cg_json_is_object(root))
-			dn_warn(&c, "not a JSON object");
-		else
-			rc = deps ? dn_deps(&c, root) : dn_lock(&c, root);
-		cg_json_free(root);
-	}
-	if (rc)
-		cg_error_set(err, rc, "dotnet: %s", cg_strerror(rc));
-	return rc;
+	return cg_pkg_each_file("dotnet", files, nfiles, sink, err, dn_file);
 }
 
 const struct cg_pkg_collector cg_collector_dotnet = {

@@ -24,7 +24,8 @@
  * cargo.c. A lock file records no groups, so there is no DEV flag. */
 #include "util/internal.h"
 
-#include "pkg/collector.h"
+#include "pkg/pkgutil.h"
+#include "util/utf8.h"
 
 #define GEM_MAX_SIZE	 ((size_t)4 << 20)
 #define GEM_MAX_NAME	 128
@@ -45,14 +46,10 @@ struct gem {
 
 static void CG_PRINTF(2, 3) warnf(const struct gem *g, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
-	if (!g->sink->warn)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cg_pkg_vwarn(g->sink, g->file->path, 256, fmt, ap);
 	va_end(ap);
-	g->sink->warn(g->sink->ud, g->file->path, msg);
 }
 
 static bool is_alnum(int c)
@@ -81,54 +78,6 @@ static bool valid_name(const char *s, size_t n)
 	return true;
 }
 
-/* Printable ASCII without spaces. */
-static bool valid_token(const char *s, size_t n, size_t max)
-{
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
-/* Valid UTF-8 without control characters. */
-static bool clean_text(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		uint8_t c = s[i];
-		size_t need;
-		uint32_t cp, min;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return false;
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0)
-			need = 1, cp = c & 0x1f, min = 0x80;
-		else if ((c & 0xf0) == 0xe0)
-			need = 2, cp = c & 0x0f, min = 0x800;
-		else if ((c & 0xf8) == 0xf0)
-			need = 3, cp = c & 0x07, min = 0x10000;
-		else
-			return false;
-		if (n - i - 1 < need)
-			return false;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp < 0xa0))
-			return false;
-		i += need + 1;
-	}
-	return true;
-}
-
 /* Report one gem; CG_ERR_INVALID (nothing reported) for a bad name or
  * version, CG_ERR_LIMIT past GEM_MAX_PACKAGES, or the sink's error. */
 static cg_err_t report(struct gem *g, const char *name, size_t nlen, const char *ver, size_t vlen,
@@ -138,8 +87,8 @@ static cg_err_t report(struct gem *g, const char *name, size_t nlen, const char 
 	struct cg_pkg pkg;
 	cg_err_t rc;
 
-	if (!valid_name(name, nlen) || !valid_token(ver, vlen, CG_VERSION_MAX_LEN) ||
-	    (plen && !valid_token(platform, plen, GEM_MAX_PLATFORM)))
+	if (!valid_name(name, nlen) || !cg_pkg_ascii_token(ver, vlen, CG_VERSION_MAX_LEN) ||
+	    (plen && !cg_pkg_ascii_token(platform, plen, GEM_MAX_PLATFORM)))
 		return CG_ERR_INVALID;
 	if (g->count >= GEM_MAX_PACKAGES) {
 		if (!g->capped)
@@ -201,17 +150,6 @@ static bool rstr_put(struct rstr *o, const void *p, size_t n, size_t cap)
 	o->len += n;
 	o->s[o->len] = '\0';
 	return true;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* One Ruby string literal at v.p[*i], plus an optional ".freeze". Only the
@@ -281,7 +219,7 @@ static bool ruby_string(struct cg_view v, size_t *i, struct rstr *out, size_t ca
 				uint8_t u[3];
 				size_t un;
 				for (size_t h = 0; h < 4; h++) {
-					int x = hexval(v.p[k + 2 + h]);
+					int x = cg_pkg_hexval(v.p[k + 2 + h]);
 					if (x < 0)
 						return false;
 					cp = (cp << 4) | (uint32_t)x;
@@ -360,7 +298,7 @@ static void set_licenses(struct spec *s, struct cg_view v, size_t i, bool list)
 			break;
 		}
 		if (!ruby_string(v, &i, &one, GEM_MAX_LICENSE) ||
-		    !clean_text((uint8_t *)one.s, one.len))
+		    !cg_utf8_text(one.s, one.len, false))
 			return;
 		if (one.len && n < GEM_MAX_LICENSES) {
 			if (o + one.len + 2 > GEM_MAX_LICENSE)

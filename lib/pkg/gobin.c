@@ -55,6 +55,7 @@
 #include "util/internal.h"
 
 #include "pkg/gobin.h"
+#include "pkg/pkgutil.h"
 
 #define GOBIN_HEAD 4096          /* file start kept: ELF and program headers */
 #define GOBIN_WIN 65536          /* search window */
@@ -805,25 +806,16 @@ struct report {
 
 static void CG_PRINTF(2, 3) warnf(const struct report *r, const char *fmt, ...)
 {
-	char msg[320];
 	va_list ap;
-	if (!r->sink->warn)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cg_pkg_vwarn(r->sink, r->path, 320, fmt, ap);
 	va_end(ap);
-	r->sink->warn(r->sink->ud, r->path, msg);
 }
 
 /* Printable ASCII without space: module paths and versions. */
 static bool token_ok(struct cg_view v, size_t max)
 {
-	if (v.len > max)
-		return false;
-	for (size_t i = 0; i < v.len; i++)
-		if (v.p[i] <= ' ' || v.p[i] >= 0x7f)
-			return false;
-	return true;
+	return v.len == 0 || cg_pkg_ascii_token((const char *)v.p, v.len, max);
 }
 
 /* An excerpt of untrusted bytes for a message: printable ASCII, '?' else. */

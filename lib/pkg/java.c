@@ -50,7 +50,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "pkg/collector.h"
+#include "pkg/pkgutil.h"
 
 #define JAVA_MAX_SIZE ((size_t)64 << 20)      /* an archive, or a nested one */
 #define JAVA_MAX_META ((size_t)1 << 20)       /* pom.properties, MANIFEST.MF */
@@ -102,14 +102,10 @@ struct jinfo {
 
 static void CG_PRINTF(3, 4) warnf(struct jctx *c, const char *path, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
-	if (!c->sink->warn)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cg_pkg_vwarn(c->sink, path, 512, fmt, ap);
 	va_end(ap);
-	c->sink->warn(c->sink->ud, path, msg);
 }
 
 static char lower(char ch)
@@ -217,16 +213,6 @@ static bool is_pws(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\f';
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = lower(ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 /* Append a code point as UTF-8 (surrogates written as they come, as
  * 3-byte sequences: they only fail the id and version checks later). */
 static bool put_utf8(char *out, size_t cap, size_t *n, uint32_t cp)
@@ -268,7 +254,7 @@ static bool unescape(const char *src, size_t n, char *out, size_t cap, size_t *o
 				if (n - i - 1 < 4)
 					return false;
 				for (int k = 0; k < 4; k++) {
-					int h = hexval(src[i + 1 + k]);
+					int h = cg_pkg_hexval(src[i + 1 + k]);
 					if (h < 0)
 						return false;
 					cp = cp << 4 | (uint32_t)h;
@@ -433,7 +419,8 @@ static bool props_parse(const char *d, size_t len, struct prop_out *want, size_t
 					continue;
 				if (line[k + 1] == 'u') {
 					for (int h = 0; h < 4; h++)
-						if (k + 2 + (size_t)h >= n || hexval(line[k + 2 + h]) < 0)
+						if (k + 2 + (size_t)h >= n ||
+						    cg_pkg_hexval(line[k + 2 + h]) < 0)
 							ok = false;
 				}
 				k++;

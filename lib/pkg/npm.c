@@ -23,7 +23,7 @@
  * documents, the last is read (pnpm can put an "env" document for its own
  * tools before the project's). */
 #include "util/internal.h"
-#include "pkg/collector.h"
+#include "pkg/pkgutil.h"
 
 #define NPM_MAX_FILE	((size_t)32 << 20)
 #define NPM_MAX_NAME	512
@@ -31,7 +31,6 @@
 #define NPM_MAX_LICENSE 512
 #define NPM_MAX_PKGS	500000	/* packages (or pnpm records) from one file */
 #define NPM_MAX_EDGES	5000000 /* pnpm v9 dependency edges in one file */
-#define NPM_MAX_WARN	16	/* warnings for one file; then one "more" */
 #define NPM_JSON_DEPTH	256	/* v1 nests two JSON levels per dependency level */
 #define NPM_MAX_LINE	65536
 #define NPM_MAX_FOLDERS 256 /* package-lock v2/v3 folders whose deps tell direct ones */
@@ -39,14 +38,6 @@
 #define Y_KEY_MAX	(NPM_MAX_NAME + NPM_MAX_VERSION + 512)
 
 enum npm_kind { NPM_NONE, NPM_MANIFEST, NPM_LOCK, NPM_YARN, NPM_PNPM };
-
-struct npm_ctx {
-	const struct cg_pkg_file *f;
-	const struct cg_pkg_sink *sink;
-	size_t npkgs;
-	unsigned nwarn;
-	bool stop; /* a per-file limit was hit: read no more of this file */
-};
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -79,23 +70,6 @@ static size_t name_end(const char *p, size_t n)
 	return n ? find_ch(p, n, 1, '@') : 0;
 }
 
-static void npm_warn(struct npm_ctx *c, const char *fmt, ...) CG_PRINTF(2, 3);
-static void npm_warn(struct npm_ctx *c, const char *fmt, ...)
-{
-	char msg[320];
-	va_list ap;
-	if (!c->sink->warn || c->nwarn > NPM_MAX_WARN)
-		return;
-	if (c->nwarn++ == NPM_MAX_WARN) {
-		c->sink->warn(c->sink->ud, c->f->path, "more problems in this file not reported");
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	c->sink->warn(c->sink->ud, c->f->path, msg);
-}
-
 /* A printable copy of untrusted text for a message (at most 64 bytes). */
 static const char *shown(char *buf, size_t cap, const char *p, size_t n)
 {
@@ -112,34 +86,6 @@ static const char *shown(char *buf, size_t cap, const char *p, size_t n)
 	return buf;
 }
 
-/* Length of a UTF-8 byte order mark at the start of p[0..n) (npm and
- * editors leave one now and then), else 0. */
-static size_t bom_len(const unsigned char *p, size_t n)
-{
-	return (p && n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) ? 3 : 0;
-}
-
-/* p[0..n) less a leading byte order mark (NULL stays NULL). */
-static const char *text_of(const unsigned char *p, size_t *n)
-{
-	size_t skip = bom_len(p, *n);
-	*n -= skip;
-	return p ? (const char *)p + skip : NULL;
-}
-
-/* Names and versions: 1..max bytes, nothing below or at space, no DEL. */
-static bool token_ok(const char *s, size_t n, size_t max)
-{
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch <= 0x20 || ch == 0x7f)
-			return false;
-	}
-	return true;
-}
-
 /* A version as the lock file records it for a registry package, not a
  * "file:", "link:", URL or path reference. */
 static bool is_version(const char *s, size_t n)
@@ -149,7 +95,7 @@ static bool is_version(const char *s, size_t n)
 
 /* Report one package; name is "name" or "@scope/name". Bad names and versions
  * are warned about and skipped; only the sink's error is returned. */
-static cg_err_t npm_emit(struct npm_ctx *c, const char *name, size_t nlen, const char *ver,
+static cg_err_t npm_emit(struct cg_pkg_ctx *c, const char *name, size_t nlen, const char *ver,
 			 size_t vlen, const char *license, unsigned flags)
 {
 	char ns[NPM_MAX_NAME + 1], nm[NPM_MAX_NAME + 1], vs[NPM_MAX_VERSION + 1], b1[80], b2[80];
@@ -159,9 +105,11 @@ static cg_err_t npm_emit(struct npm_ctx *c, const char *name, size_t nlen, const
 
 	if (c->stop)
 		return CG_OK;
-	if (!token_ok(name, nlen, NPM_MAX_NAME) || !token_ok(ver, vlen, NPM_MAX_VERSION)) {
-		npm_warn(c, "bad package name or version '%s' '%s'",
-			 shown(b1, sizeof(b1), name, nlen), shown(b2, sizeof(b2), ver, vlen));
+	if (!cg_pkg_token_ok(name, nlen, NPM_MAX_NAME) ||
+	    !cg_pkg_token_ok(ver, vlen, NPM_MAX_VERSION)) {
+		cg_pkg_ctx_warn(c, "bad package name or version '%s' '%s'",
+				shown(b1, sizeof(b1), name, nlen),
+				shown(b2, sizeof(b2), ver, vlen));
 		return CG_OK;
 	}
 	memset(&p, 0, sizeof(p));
@@ -185,49 +133,24 @@ static cg_err_t npm_emit(struct npm_ctx *c, const char *name, size_t nlen, const
 	}
 	memcpy(vs, ver, vlen);
 	vs[vlen] = '\0';
-	if (++c->npkgs > NPM_MAX_PKGS) {
-		npm_warn(c, "more than %d packages: the rest is not read", NPM_MAX_PKGS);
-		c->stop = true;
+	if (!cg_pkg_ctx_count(c, NPM_MAX_PKGS))
 		return CG_OK;
-	}
 	p.type = "npm";
 	p.name = nm;
 	p.version = vs;
 	p.license = (license && *license) ? license : NULL;
-	p.path = c->f->path;
-	p.layer = c->f->layer;
-	p.flags = flags;
-	return c->sink->add(c->sink->ud, &p, NULL, 0);
+	return cg_pkg_ctx_add(c, &p, flags);
 bad_name:
-	npm_warn(c, "bad package name '%s'", shown(b1, sizeof(b1), name, nlen));
+	cg_pkg_ctx_warn(c, "bad package name '%s'", shown(b1, sizeof(b1), name, nlen));
 	return CG_OK;
 }
 
 /* ---- JSON: package.json and package-lock.json ------------------------- */
 
-static cg_err_t npm_parse_json(struct npm_ctx *c, cg_json **out)
+static cg_err_t npm_parse_json(struct cg_pkg_ctx *c, cg_json **out)
 {
 	struct cg_json_limits lim = {NPM_MAX_FILE, NPM_JSON_DEPTH, true};
-	struct cg_error e;
-	size_t n = c->f->len;
-	const char *text = text_of(c->f->data, &n);
-	cg_err_t rc;
-
-	rc = cg_json_parse(text, n, &lim, out, &e);
-	if (rc == CG_ERR_NOMEM)
-		return rc;
-	if (rc != CG_OK) {
-		for (char *p = e.msg; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
-		npm_warn(c, "%s", e.msg);
-		*out = NULL;
-	} else if (!cg_json_is_object(*out)) {
-		npm_warn(c, "not a JSON object");
-		cg_json_free(*out);
-		*out = NULL;
-	}
-	return CG_OK;
+	return cg_pkg_ctx_json(c, &lim, true, out);
 }
 
 /* Append one license name (a string, or an object's "type") to buf. */
@@ -273,7 +196,7 @@ static const char *npm_license(const cg_json *pkg, char *buf, size_t cap)
 	return len ? buf : NULL;
 }
 
-static cg_err_t npm_manifest(struct npm_ctx *c)
+static cg_err_t npm_manifest(struct cg_pkg_ctx *c)
 {
 	char lic[NPM_MAX_LICENSE + 1];
 	cg_json *root = NULL;
@@ -301,7 +224,7 @@ static bool json_true(const cg_json *obj, const char *key)
 }
 
 /* v1: "dependencies": { name: { version, dev, dependencies: {...} } }. */
-static cg_err_t npm_lock_v1(struct npm_ctx *c, const cg_json *deps, unsigned depth)
+static cg_err_t npm_lock_v1(struct cg_pkg_ctx *c, const cg_json *deps, unsigned depth)
 {
 	cg_err_t rc = CG_OK;
 
@@ -318,13 +241,14 @@ static cg_err_t npm_lock_v1(struct npm_ctx *c, const cg_json *deps, unsigned dep
 		ver = cg_json_string(vj);
 		vlen = cg_json_string_len(vj);
 		if (!ver) {
-			npm_warn(c, "dependency '%s' has no version",
-				 shown(b, sizeof(b), name, nlen));
+			cg_pkg_ctx_warn(c, "dependency '%s' has no version",
+					shown(b, sizeof(b), name, nlen));
 		} else if (has_prefix(ver, vlen, "npm:")) {
 			/* an alias: "npm:real-name@version" */
 			size_t at = name_end(ver + 4, vlen - 4);
 			if (at == vlen - 4) {
-				npm_warn(c, "bad alias '%s'", shown(b, sizeof(b), ver, vlen));
+				cg_pkg_ctx_warn(c, "bad alias '%s'",
+						shown(b, sizeof(b), ver, vlen));
 			} else {
 				rc = npm_emit(
 				    c, ver + 4, at, ver + 4 + at + 1, vlen - 4 - at - 1, NULL,
@@ -360,7 +284,7 @@ static bool npm_is_direct(const cg_json *const *folders, size_t nfolders, const 
 /* v2/v3: "packages": { "": root, "node_modules/a": {...},
  * "node_modules/a/node_modules/b": {...}, "packages/ws": workspace folder,
  * "node_modules/ws": { "resolved": "packages/ws", "link": true } }. */
-static cg_err_t npm_lock_v2(struct npm_ctx *c, const cg_json *pkgs)
+static cg_err_t npm_lock_v2(struct cg_pkg_ctx *c, const cg_json *pkgs)
 {
 	static const char nm_dir[] = "node_modules/";
 	const size_t nm_len = sizeof(nm_dir) - 1;
@@ -418,7 +342,8 @@ static cg_err_t npm_lock_v2(struct npm_ctx *c, const cg_json *pkgs)
 		ver = cg_json_string(vj);
 		if (!ver) {
 			if (target == e)
-				npm_warn(c, "'%s' has no version", shown(b, sizeof(b), key, klen));
+				cg_pkg_ctx_warn(c, "'%s' has no version",
+						shown(b, sizeof(b), key, klen));
 			continue;
 		}
 		if (json_true(e, "dev") || (target != e && json_true(target, "dev")))
@@ -433,7 +358,7 @@ static cg_err_t npm_lock_v2(struct npm_ctx *c, const cg_json *pkgs)
 	return rc;
 }
 
-static cg_err_t npm_lock(struct npm_ctx *c)
+static cg_err_t npm_lock(struct cg_pkg_ctx *c)
 {
 	cg_json *root = NULL;
 	const cg_json *pkgs, *deps;
@@ -449,7 +374,7 @@ static cg_err_t npm_lock(struct npm_ctx *c)
 	else if (cg_json_is_object(deps))
 		rc = npm_lock_v1(c, deps, 0);
 	else if (pkgs || deps)
-		npm_warn(c, "\"packages\" or \"dependencies\" is not an object");
+		cg_pkg_ctx_warn(c, "\"packages\" or \"dependencies\" is not an object");
 done:
 	cg_json_free(root);
 	return rc;
@@ -475,13 +400,13 @@ static void yr_init(struct yr *r, const struct cg_pkg_file *f)
 	memset(r, 0, sizeof(*r));
 	r->p = (const char *)f->data;
 	r->len = f->data ? f->len : 0;
-	r->pos = bom_len(f->data, r->len);
+	r->pos = cg_pkg_bom_len(f->data, r->len);
 }
 
 /* The next line that is neither blank nor a comment; false at the end. A
  * line longer than NPM_MAX_LINE is warned about and comes back empty (n = 0)
  * at its level, so that what it opened is closed and what it holds ignored. */
-static bool yr_next(struct yr *r, struct npm_ctx *c, struct yline *l)
+static bool yr_next(struct yr *r, struct cg_pkg_ctx *c, struct yline *l)
 {
 	while (r->pos < r->len) {
 		size_t start = r->pos, end = find_ch(r->p, r->len, start, '\n'), n, ind = 0;
@@ -499,8 +424,8 @@ static bool yr_next(struct yr *r, struct npm_ctx *c, struct yline *l)
 			continue;
 		too_long = n > NPM_MAX_LINE;
 		if (too_long) {
-			npm_warn(c, "line %zu is longer than %d bytes: skipped", r->lineno,
-				 NPM_MAX_LINE);
+			cg_pkg_ctx_warn(c, "line %zu is longer than %d bytes: skipped", r->lineno,
+					NPM_MAX_LINE);
 			ind = ind < NPM_MAX_LINE ? ind : NPM_MAX_LINE;
 		}
 		while (r->depth > 0 && ind <= r->stack[r->depth - 1])
@@ -620,7 +545,7 @@ struct yarn_entry {
 	char res[Y_KEY_MAX]; /* berry: "name@protocol:reference" */
 };
 
-static cg_err_t yarn_flush(struct npm_ctx *c, struct yarn_entry *e, bool berry)
+static cg_err_t yarn_flush(struct cg_pkg_ctx *c, struct yarn_entry *e, bool berry)
 {
 	static const char *const skipped[] = {"workspace:", "patch:", "link:", "portal:"};
 	const char *s = e->desc, *name;
@@ -636,8 +561,8 @@ static cg_err_t yarn_flush(struct npm_ctx *c, struct yarn_entry *e, bool berry)
 	}
 	at = name_end(s, n);
 	if (at == n) {
-		npm_warn(c, "line %zu: no name@range in '%s'", e->lineno,
-			 shown(b, sizeof(b), s, n));
+		cg_pkg_ctx_warn(c, "line %zu: no name@range in '%s'", e->lineno,
+				shown(b, sizeof(b), s, n));
 		return CG_OK;
 	}
 	name = s;
@@ -656,7 +581,8 @@ static cg_err_t yarn_flush(struct npm_ctx *c, struct yarn_entry *e, bool berry)
 		}
 	}
 	if (!e->has_version) {
-		npm_warn(c, "line %zu: '%s' has no version", e->lineno, shown(b, sizeof(b), s, n));
+		cg_pkg_ctx_warn(c, "line %zu: '%s' has no version", e->lineno,
+				shown(b, sizeof(b), s, n));
 		return CG_OK;
 	}
 	if (berry && seg_eq(e->version, e->vlen, "0.0.0-use.local"))
@@ -691,7 +617,7 @@ static bool yarn_first_desc(const char *s, size_t n, struct yarn_entry *e)
 	return e->dlen > 0;
 }
 
-static cg_err_t npm_yarn(struct npm_ctx *c)
+static cg_err_t npm_yarn(struct cg_pkg_ctx *c)
 {
 	struct yarn_entry *e = NULL;
 	char key[32], b[80];
@@ -720,8 +646,8 @@ static cg_err_t npm_yarn(struct npm_ctx *c)
 			e->lineno = r.lineno;
 			e->active = yarn_first_desc(l.s, l.n, e);
 			if (!e->active)
-				npm_warn(c, "line %zu: bad entry '%s'", r.lineno,
-					 shown(b, sizeof(b), l.s, l.n));
+				cg_pkg_ctx_warn(c, "line %zu: bad entry '%s'", r.lineno,
+						shown(b, sizeof(b), l.s, l.n));
 			continue;
 		}
 		if (l.level != 1 || !e->active ||
@@ -730,7 +656,7 @@ static cg_err_t npm_yarn(struct npm_ctx *c)
 		if (seg_eq(key, klen, "version")) {
 			e->has_version = y_value(v, vn, e->version, sizeof(e->version), &e->vlen);
 			if (!e->has_version)
-				npm_warn(c, "line %zu: bad version", r.lineno);
+				cg_pkg_ctx_warn(c, "line %zu: bad version", r.lineno);
 		} else if (seg_eq(key, klen, "resolution")) {
 			e->has_res = y_value(v, vn, e->res, sizeof(e->res), &e->rlen);
 		}
@@ -764,7 +690,7 @@ struct pnpm_edge {
 };
 
 struct pnpm {
-	struct npm_ctx *c;
+	struct cg_pkg_ctx *c;
 	struct cg_buf arena;
 	struct pnpm_pkg *pkgs;
 	struct pnpm_node *nodes;
@@ -1224,7 +1150,7 @@ static cg_err_t pnpm_line(struct pnpm *pn, const struct yline *l, enum pnpm_sect
 	return rc;
 }
 
-static cg_err_t npm_pnpm(struct npm_ctx *c)
+static cg_err_t npm_pnpm(struct cg_pkg_ctx *c)
 {
 	struct pnpm pn;
 	enum pnpm_section sec = PN_OTHER, sub = PN_OTHER;
@@ -1254,7 +1180,7 @@ static cg_err_t npm_pnpm(struct npm_ctx *c)
 		}
 		rc = pnpm_line(&pn, &l, &sec, &sub, dep, &deplen);
 		if (rc == CG_ERR_LIMIT) {
-			npm_warn(
+			cg_pkg_ctx_warn(
 			    c, "line %zu: too many packages or dependencies: the rest is not read",
 			    r.lineno);
 			rc = CG_OK;
@@ -1265,13 +1191,13 @@ static cg_err_t npm_pnpm(struct npm_ctx *c)
 	}
 	if (pn.major == 0) {
 		if (pn.npkgs)
-			npm_warn(c, "no lockfileVersion: not read");
+			cg_pkg_ctx_warn(c, "no lockfileVersion: not read");
 		goto done;
 	}
 	if (pn.major >= 9 && pn.nnodes) {
 		rc = pnpm_reach(&pn);
 		if (rc == CG_ERR_LIMIT) {
-			npm_warn(c, "too large to tell development dependencies");
+			cg_pkg_ctx_warn(c, "too large to tell development dependencies");
 			rc = CG_OK;
 		}
 		if (rc)
@@ -1344,35 +1270,27 @@ static bool npm_match(const char *path, size_t len)
 	return npm_kind_of(path, len) != NPM_NONE;
 }
 
+static cg_err_t npm_file(struct cg_pkg_ctx *c, const char *path, size_t plen)
+{
+	switch (npm_kind_of(path, plen)) {
+	case NPM_MANIFEST:
+		return npm_manifest(c);
+	case NPM_LOCK:
+		return npm_lock(c);
+	case NPM_YARN:
+		return npm_yarn(c);
+	case NPM_PNPM:
+		return npm_pnpm(c);
+	case NPM_NONE:
+		break;
+	}
+	return CG_OK;
+}
+
 static cg_err_t npm_collect(const struct cg_pkg_file *files, size_t nfiles,
 			    const struct cg_pkg_sink *sink, struct cg_error *err)
 {
-	cg_err_t rc = CG_OK;
-
-	for (size_t i = 0; i < nfiles && !rc; i++) {
-		struct npm_ctx c = {&files[i], sink, 0, 0, false};
-		const char *path = files[i].path ? files[i].path : "";
-
-		switch (npm_kind_of(path, strlen(path))) {
-		case NPM_MANIFEST:
-			rc = npm_manifest(&c);
-			break;
-		case NPM_LOCK:
-			rc = npm_lock(&c);
-			break;
-		case NPM_YARN:
-			rc = npm_yarn(&c);
-			break;
-		case NPM_PNPM:
-			rc = npm_pnpm(&c);
-			break;
-		case NPM_NONE:
-			break;
-		}
-	}
-	if (rc)
-		cg_error_set(err, rc, "npm: %s", cg_strerror(rc));
-	return rc;
+	return cg_pkg_each_file("npm", files, nfiles, sink, err, npm_file);
 }
 
 const struct cg_pkg_collector cg_collector_npm = {

@@ -38,8 +38,9 @@
  * leaves of the "License ::" classifiers joined by ", ". */
 #include "util/internal.h"
 
-#include "pkg/collector.h"
+#include "pkg/pkgutil.h"
 #include "pkg/toml_lite.h"
+#include "util/utf8.h"
 
 #define PY_MAX_SIZE	    ((size_t)8 << 20)
 #define PY_MAX_NAME	    256
@@ -68,14 +69,10 @@ struct py {
 
 static void CG_PRINTF(2, 3) warnf(const struct py *st, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
-	if (!st->sink->warn)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cg_pkg_vwarn(st->sink, st->file->path, 256, fmt, ap);
 	va_end(ap);
-	st->sink->warn(st->sink->ud, st->file->path, msg);
 }
 
 static bool is_alnum(int c)
@@ -104,17 +101,6 @@ static bool valid_name(const char *s, size_t n)
 	return true;
 }
 
-/* Printable ASCII without spaces, at most CG_VERSION_MAX_LEN. */
-static bool valid_version(const char *s, size_t n)
-{
-	if (n == 0 || n > CG_VERSION_MAX_LEN)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] <= ' ' || s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
 /* PEP 503 normalisation of a valid name into out (n + 1 bytes). */
 static void normalise(const char *s, size_t n, char *out)
 {
@@ -131,43 +117,6 @@ static void normalise(const char *s, size_t n, char *out)
 	out[o] = '\0';
 }
 
-/* Valid UTF-8 without control characters (tab excepted). */
-static bool clean_text(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		uint8_t c = s[i];
-		size_t need;
-		uint32_t cp, min;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return false;
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0)
-			need = 1, cp = c & 0x1f, min = 0x80;
-		else if ((c & 0xf0) == 0xe0)
-			need = 2, cp = c & 0x0f, min = 0x800;
-		else if ((c & 0xf8) == 0xf0)
-			need = 3, cp = c & 0x07, min = 0x10000;
-		else
-			return false;
-		if (n - i - 1 < need)
-			return false;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp < 0xa0))
-			return false;
-		i += need + 1;
-	}
-	return true;
-}
-
 /* Validate, normalise and report one package. CG_ERR_INVALID (nothing
  * reported, nothing warned) for a bad name or version; the caller decides
  * whether that deserves a warning. */
@@ -178,7 +127,7 @@ static cg_err_t report(struct py *st, const char *name, size_t nlen, const char 
 	struct cg_pkg pkg;
 	cg_err_t rc;
 
-	if (!valid_name(name, nlen) || !valid_version(ver, vlen))
+	if (!valid_name(name, nlen) || !cg_pkg_ascii_token(ver, vlen, CG_VERSION_MAX_LEN))
 		return CG_ERR_INVALID;
 	if (st->count >= PY_MAX_PACKAGES) {
 		if (!st->capped)
@@ -331,7 +280,7 @@ static void parse_headers(struct py *st, struct meta *m)
 static bool usable_license(struct cg_view v, bool multi)
 {
 	return !multi && v.len > 0 && v.len <= PY_MAX_LICENSE && !view_ieq(v, "UNKNOWN") &&
-	       clean_text(v.p, v.len);
+	       cg_utf8_text(v.p, v.len, true);
 }
 
 /* Choose the license text into buf (PY_MAX_LICENSE + 1 bytes); NULL if none. */
@@ -350,7 +299,7 @@ static const char *pick_license(const struct meta *m, char *buf)
 	}
 	for (size_t i = 0; i < m->nclassifiers; i++) {
 		struct cg_view v = m->classifiers[i];
-		if (!clean_text(v.p, v.len) || o + v.len + 2 > PY_MAX_LICENSE)
+		if (!cg_utf8_text(v.p, v.len, true) || o + v.len + 2 > PY_MAX_LICENSE)
 			break;
 		if (o) {
 			memcpy(buf + o, ", ", 2);

@@ -6,7 +6,9 @@
  * grows. Recursion (arrays, inline tables) is bounded by CG_TOML_MAX_DEPTH. */
 #include "util/internal.h"
 
+#include "pkg/pkgutil.h"
 #include "pkg/toml_lite.h"
+#include "util/utf8.h"
 
 struct span {
 	size_t off, len;
@@ -61,40 +63,6 @@ static void truncate_to(struct cg_buf *b, size_t n)
 		b->len = n;
 		b->data[n] = '\0';
 	}
-}
-
-static bool utf8_valid(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		uint8_t c = s[i];
-		size_t need;
-		uint32_t cp, min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			need = 1, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			need = 2, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			need = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return false;
-		}
-		if (n - i - 1 < need)
-			return false;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += need + 1;
-	}
-	return true;
 }
 
 static size_t utf8_encode(uint32_t cp, uint8_t out[4])
@@ -169,17 +137,6 @@ static cg_err_t skip_ws_nl(struct tl *t)
 	}
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* After the backslash of a basic string: one escape, appended to b. */
 static cg_err_t parse_escape(struct tl *t, struct cg_buf *b, bool multi)
 {
@@ -240,7 +197,7 @@ static cg_err_t parse_escape(struct tl *t, struct cg_buf *b, bool multi)
 	if (ndigits == 0)
 		return put(t, b, out, 1);
 	for (size_t i = 0; i < ndigits; i++) {
-		int h = hexval(peek(t, 0));
+		int h = cg_pkg_hexval(peek(t, 0));
 		if (h < 0)
 			return bad(t, "bad hex digits in an escape");
 		cp = (cp << 4) | (uint32_t)h;
@@ -324,7 +281,7 @@ static cg_err_t parse_string(struct tl *t, struct cg_buf *b, struct span *out, b
 			return rc;
 		t->pos += run;
 	}
-	if (b->len > start && !utf8_valid((const uint8_t *)b->data + start, b->len - start))
+	if (b->len > start && !cg_utf8_valid(b->data + start, b->len - start))
 		return bad(t, "string is not valid UTF-8");
 	out->off = start;
 	out->len = b->len - start;

@@ -9,191 +9,11 @@
 #include <cguard/pkg.h>
 #include "pkg/collector.h"
 #include "pkg/toml_lite.h"
-#include "cgtest.h"
+#include "pkgtest.h"
 
 extern const struct cg_pkg_collector cg_collector_cargo;
 #define C	   (&cg_collector_cargo)
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- helpers: a recording sink, file loading, expected-table comparison ---- */
-
-#define REC_MAX 4096
-
-struct rec {
-	char *lines[REC_MAX];
-	size_t n;
-	int warnings;
-	char last_warn[512];
-	int bad; /* packages with a wrong path, layer or flag */
-	const struct cg_pkg_file *files;
-	size_t nfiles;
-	size_t fail_after; /* with fail_with: the add that fails */
-	cg_err_t fail_with;
-};
-
-static cg_err_t rec_add(void *ud, const struct cg_pkg *p, const char *const *files, size_t nfiles)
-{
-	struct rec *r = ud;
-	char buf[2048];
-	bool path_ok = false;
-	(void)files;
-	if (r->fail_with != CG_OK && r->n >= r->fail_after)
-		return r->fail_with;
-	for (size_t i = 0; i < r->nfiles; i++)
-		if (p->path == r->files[i].path && p->layer == r->files[i].layer)
-			path_ok = true;
-	if (!path_ok || nfiles != 0 || (p->flags & ~(unsigned)(CG_PKG_FROM_LOCK | CG_PKG_DEV)) ||
-	    !p->type || !p->name || !p->version || p->epoch || p->src_name || p->namespace_)
-		r->bad++;
-	snprintf(buf, sizeof(buf), "%s\t%s\t%s\t%c%c\t%s\t%s", p->type, p->name, p->version,
-		 (p->flags & CG_PKG_FROM_LOCK) ? 'L' : '-', (p->flags & CG_PKG_DEV) ? 'D' : '-',
-		 p->license ? p->license : "", p->arch ? p->arch : "");
-	if (r->n < REC_MAX)
-		r->lines[r->n++] = strdup(buf);
-	return CG_OK;
-}
-
-static void rec_warn(void *ud, const char *path, const char *msg)
-{
-	struct rec *r = ud;
-	(void)path;
-	r->warnings++;
-	snprintf(r->last_warn, sizeof(r->last_warn), "%s", msg);
-}
-
-static void rec_free(struct rec *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->lines[i]);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Run the collector over files; fills r (which it clears first). */
-static cg_err_t run(const struct cg_pkg_collector *c, const struct cg_pkg_file *files, size_t n,
-		    struct rec *r)
-{
-	struct cg_pkg_sink sink = {rec_add, rec_warn, r};
-	struct cg_error err;
-	size_t fail_after = r->fail_after;
-	cg_err_t fail_with = r->fail_with;
-	rec_free(r);
-	r->fail_after = fail_after;
-	r->fail_with = fail_with;
-	r->files = files;
-	r->nfiles = n;
-	return c->collect(files, n, &sink, &err);
-}
-
-/* One in-memory file at a virtual path. */
-static cg_err_t run_text(const struct cg_pkg_collector *c, const char *path, const char *text,
-			 struct rec *r)
-{
-	struct cg_pkg_file f = {path, 0, (const unsigned char *)text, strlen(text)};
-	return run(c, &f, 1, r);
-}
-
-static unsigned char *load(const char *rel, size_t *len)
-{
-	char path[1024];
-	FILE *f;
-	unsigned char *buf = NULL;
-	long n;
-	snprintf(path, sizeof(path), "%s/%s", CG_TEST_DATA, rel);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The recorded packages must be exactly the lines of an expected file
- * (tab-separated: type name version flags license arch), as multisets. */
-static void check_expected(struct cgt *t, struct rec *r, const char *rel)
-{
-	size_t len = 0, nwant = 0, i;
-	unsigned char *data = load(rel, &len);
-	char *want[REC_MAX], *p;
-	CHECKF(t, data != NULL, "cannot read %s", rel);
-	if (!data)
-		return;
-	data[len] = '\0';
-	for (p = (char *)data; *p && nwant < REC_MAX;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		if (*p)
-			want[nwant++] = p;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	qsort(want, nwant, sizeof(*want), cmp_str);
-	qsort(r->lines, r->n, sizeof(*r->lines), cmp_str);
-	CHECKF(t, r->n == nwant, "%s: %zu packages, expected %zu", rel, r->n, nwant);
-	for (i = 0; i < r->n && i < nwant; i++) {
-		CHECKF(t, strcmp(r->lines[i], want[i]) == 0, "%s: got [%.300s] expected [%.300s]",
-		       rel, r->lines[i], want[i]);
-		if (strcmp(r->lines[i], want[i]) != 0)
-			break;
-	}
-	CHECKF(t, r->bad == 0, "%s: %d packages with a wrong path, layer or flag", rel, r->bad);
-	free(data);
-}
-
-/* Is line (type name version flags license arch) among the recorded? */
-static bool has(const struct rec *r, const char *line)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->lines[i], line) == 0)
-			return true;
-	return false;
-}
-
-/* The loaded files of a test, freed together. */
-struct files {
-	struct cg_pkg_file f[256];
-	unsigned char *data[256];
-	char *path[256];
-	size_t n;
-};
-
-static bool add_file(struct files *fs, const char *rel, const char *vpath, int layer)
-{
-	size_t len = 0;
-	unsigned char *d;
-	if (fs->n >= 256 || !(d = load(rel, &len)))
-		return false;
-	fs->data[fs->n] = d;
-	fs->path[fs->n] = strdup(vpath);
-	fs->f[fs->n].path = fs->path[fs->n];
-	fs->f[fs->n].layer = layer;
-	fs->f[fs->n].data = d;
-	fs->f[fs->n].len = len;
-	fs->n++;
-	return true;
-}
-
-static void files_free(struct files *fs)
-{
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->data[i]);
-		free(fs->path[i]);
-	}
-	fs->n = 0;
-}
 
 /* ---- the TOML reader ---- */
 
@@ -443,30 +263,30 @@ static void t_match(struct cgt *t)
 
 static void t_workspace_v1_to_v4(struct cgt *t)
 {
-	struct files fs = {0};
-	struct rec r = {0};
+	struct pkgt_files fs = {0};
+	struct pkgt_rec r = {0};
 	static const char *v[] = {"1", "2", "3", "4"};
 	for (int i = 0; i < 4; i++) {
 		char rel[128], vpath[128];
 		snprintf(rel, sizeof(rel), "pkg/cargo/workspace-v%s.Cargo.lock", v[i]);
 		snprintf(vpath, sizeof(vpath), "/src/v%s/Cargo.lock", v[i]);
-		CHECKF(t, add_file(&fs, rel, vpath, i), "cannot read %s", rel);
+		CHECKF(t, pkgt_add_file(&fs, rel, vpath, i), "cannot read %s", rel);
 	}
-	CHECK_INT(t, run(C, fs.f, fs.n, &r), CG_OK);
-	check_expected(t, &r, "pkg/cargo/workspace.expected");
+	CHECK_INT(t, pkgt_run(C, fs.f, fs.n, &r), CG_OK);
+	pkgt_check_expected(t, &r, "pkg/cargo/workspace.expected");
 	CHECK_INT(t, r.warnings, 0);
-	CHECK(t, has(&r, "cargo\tutil-core\t2.0.0-rc.1\tL-\t\t"));
-	rec_free(&r);
-	files_free(&fs);
+	CHECK(t, pkgt_has(&r, "cargo\tutil-core\t2.0.0-rc.1\tL-\t\t"));
+	pkgt_rec_free(&r);
+	pkgt_files_free(&fs);
 }
 
 static void t_legacy_root_and_patch(struct cgt *t)
 {
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	/* the [root] format (Cargo before lock v1 had [[package]] for the root) */
 	CHECK_INT(
 	    t,
-	    run_text(
+	    pkgt_run_text(
 		C, "/a/Cargo.lock",
 		"[root]\nname = \"app\"\nversion = \"1.0.0\"\ndependencies = [\n"
 		" \"libc 0.2.18 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n"
@@ -477,28 +297,28 @@ static void t_legacy_root_and_patch(struct cgt *t)
 		&r),
 	    CG_OK);
 	CHECK_INT(t, r.n, 2);
-	CHECK(t, has(&r, "cargo\tapp\t1.0.0\tL-\t\t"));
-	CHECK(t, has(&r, "cargo\tlibc\t0.2.18\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "cargo\tapp\t1.0.0\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "cargo\tlibc\t0.2.18\tL-\t\t"));
 	CHECK_INT(t, r.warnings, 0);
 	/* [[patch.unused]] is not part of the build */
 	CHECK_INT(t,
-		  run_text(C, "/a/Cargo.lock",
-			   "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n"
-			   "[[patch.unused]]\nname = \"b\"\nversion = \"2.0.0\"\n",
-			   &r),
+		  pkgt_run_text(C, "/a/Cargo.lock",
+				"version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n"
+				"[[patch.unused]]\nname = \"b\"\nversion = \"2.0.0\"\n",
+				&r),
 		  CG_OK);
 	CHECK_INT(t, r.n, 1);
-	CHECK(t, has(&r, "cargo\ta\t1.0.0\tL-\t\t"));
-	rec_free(&r);
+	CHECK(t, pkgt_has(&r, "cargo\ta\t1.0.0\tL-\t\t"));
+	pkgt_rec_free(&r);
 }
 
 static void t_malformed(struct cgt *t)
 {
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	/* a package without a version is warned about; the others are kept */
 	CHECK_INT(
 	    t,
-	    run_text(
+	    pkgt_run_text(
 		C, "/a/Cargo.lock",
 		"[[package]]\nname = \"a\"\n\n[[package]]\nname = \"b\"\nversion = \"1.0.0\"\n",
 		&r),
@@ -508,62 +328,63 @@ static void t_malformed(struct cgt *t)
 	CHECKF(t, strstr(r.last_warn, "line 1") != NULL, "warning: %s", r.last_warn);
 	/* a fault half-way keeps what came before it and names the line */
 	CHECK_INT(t,
-		  run_text(C, "/a/Cargo.lock",
-			   "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n"
-			   "[[package]]\nname = \"b\nversion = \"1.0.0\"\n",
-			   &r),
+		  pkgt_run_text(C, "/a/Cargo.lock",
+				"[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n"
+				"[[package]]\nname = \"b\nversion = \"1.0.0\"\n",
+				&r),
 		  CG_OK);
 	CHECK_INT(t, r.n, 1);
 	CHECK_INT(t, r.warnings, 1);
 	CHECKF(t, strstr(r.last_warn, "line 6") != NULL, "warning: %s", r.last_warn);
 	/* names with spaces or a version with a space are not reported */
 	CHECK_INT(t,
-		  run_text(C, "/a/Cargo.lock",
-			   "[[package]]\nname = \"a b\"\nversion = \"1.0.0\"\n"
-			   "[[package]]\nname = \"c\"\nversion = \"1.0 0\"\n",
-			   &r),
+		  pkgt_run_text(C, "/a/Cargo.lock",
+				"[[package]]\nname = \"a b\"\nversion = \"1.0.0\"\n"
+				"[[package]]\nname = \"c\"\nversion = \"1.0 0\"\n",
+				&r),
 		  CG_OK);
 	CHECK_INT(t, r.n, 0);
 	CHECK_INT(t, r.warnings, 2);
 	/* a format version from the future is read, with a warning */
 	CHECK_INT(t,
-		  run_text(C, "/a/Cargo.lock",
-			   "version = 9\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n", &r),
+		  pkgt_run_text(C, "/a/Cargo.lock",
+				"version = 9\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
+				&r),
 		  CG_OK);
 	CHECK_INT(t, r.n, 1);
 	CHECK_INT(t, r.warnings, 1);
 	/* not TOML at all */
 	CHECK_INT(t,
-		  run_text(C, "/a/Cargo.lock",
-			   "\x7f"
-			   "ELF\x02\x01\x01",
-			   &r),
+		  pkgt_run_text(C, "/a/Cargo.lock",
+				"\x7f"
+				"ELF\x02\x01\x01",
+				&r),
 		  CG_OK);
 	CHECK_INT(t, r.n, 0);
 	CHECK_INT(t, r.warnings, 1);
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static void t_sink_error_stops(struct cgt *t)
 {
-	struct files fs = {0};
-	struct rec r = {0};
-	CHECK(t, add_file(&fs, "pkg/cargo/workspace-v4.Cargo.lock", "/a/Cargo.lock", 0));
-	CHECK(t, add_file(&fs, "pkg/cargo/workspace-v3.Cargo.lock", "/b/Cargo.lock", 1));
+	struct pkgt_files fs = {0};
+	struct pkgt_rec r = {0};
+	CHECK(t, pkgt_add_file(&fs, "pkg/cargo/workspace-v4.Cargo.lock", "/a/Cargo.lock", 0));
+	CHECK(t, pkgt_add_file(&fs, "pkg/cargo/workspace-v3.Cargo.lock", "/b/Cargo.lock", 1));
 	r.fail_after = 2;
 	r.fail_with = CG_ERR_NOMEM;
-	CHECK_INT(t, run(C, fs.f, fs.n, &r), CG_ERR_NOMEM);
+	CHECK_INT(t, pkgt_run(C, fs.f, fs.n, &r), CG_ERR_NOMEM);
 	CHECK_INT(t, r.n, 2);
 	r.fail_with = CG_OK;
-	files_free(&fs);
-	rec_free(&r);
+	pkgt_files_free(&fs);
+	pkgt_rec_free(&r);
 }
 
 static void t_package_cap(struct cgt *t)
 {
 	size_t n = 100001, cap = n * 48 + 64, o = 0;
 	char *big = malloc(cap);
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	struct cg_pkg_file f;
 	CHECK(t, big != NULL);
 	if (!big)
@@ -575,21 +396,21 @@ static void t_package_cap(struct cgt *t)
 	f.layer = 0;
 	f.data = (const unsigned char *)big;
 	f.len = o;
-	CHECK_INT(t, run(C, &f, 1, &r), CG_OK);
+	CHECK_INT(t, pkgt_run(C, &f, 1, &r), CG_OK);
 	CHECK_INT(t, r.warnings, 1);
 	CHECKF(t, strstr(r.last_warn, "100000") != NULL, "warning: %s", r.last_warn);
 	free(big);
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static void t_bad_arguments(struct cgt *t)
 {
 	struct cg_error err;
 	struct cg_pkg_sink no_add = {NULL, NULL, NULL};
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	CHECK_INT(t, C->collect(NULL, 0, NULL, &err), CG_ERR_ARG);
 	CHECK_INT(t, C->collect(NULL, 1, &no_add, &err), CG_ERR_ARG);
-	CHECK_INT(t, run(C, NULL, 0, &r), CG_OK);
+	CHECK_INT(t, pkgt_run(C, NULL, 0, &r), CG_OK);
 	CHECK_INT(t, r.n, 0);
 }
 

@@ -4,7 +4,7 @@
  * inputs, one behaviour each. */
 #include <cguard/cguard.h>
 #include "pkg/collector.h"
-#include "cgtest.h"
+#include "pkgtest.h"
 
 extern const struct cg_pkg_collector cg_collector_composer;
 
@@ -36,14 +36,8 @@ static cg_err_t rec_add(void *ud, const struct cg_pkg *p, const char *const *fil
 static void rec_warn(void *ud, const char *path, const char *msg)
 {
 	(void)path;
-	if (getenv("CG_TEST_VERBOSE"))
-		fprintf(stderr, "    warn %s: %s\n", path, msg);
+	pkgt_verbose_warn(path, msg);
 	((struct rec *)ud)->warns++;
-}
-
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(a, b);
 }
 
 static cg_err_t run1(struct rec *r, const char *path, const void *data, size_t len)
@@ -53,21 +47,6 @@ static cg_err_t run1(struct rec *r, const char *path, const void *data, size_t l
 	struct cg_error e;
 	memset(r, 0, sizeof(*r));
 	return cg_collector_composer.collect(&f, 1, &s, &e);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *d = NULL;
-	long n;
-	*len = 0;
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (d = calloc(1, (size_t)n + 1)) != NULL && fread(d, 1, (size_t)n, f) == (size_t)n)
-		*len = (size_t)n;
-	fclose(f);
-	return d;
 }
 
 static void t_match(struct cgt *t)
@@ -110,7 +89,7 @@ static void t_files(struct cgt *t)
 		static struct rec r;
 		size_t len, elen, k = 0;
 		snprintf(path, sizeof(path), "%s/pkg/composer/%s", CG_TEST_DATA, v[i].file);
-		d = slurp(path, &len);
+		d = (char *)pkgt_slurp(path, &len);
 		CHECKF(t, d != NULL, "cannot read %s", path);
 		CHECK_INT(t, run1(&r, v[i].image_path, d, len), CG_OK);
 		CHECKF(t, r.warns == 0, "%s: %d warnings", v[i].file, r.warns);
@@ -125,9 +104,9 @@ static void t_files(struct cgt *t)
 			if (bar)
 				*bar = '\0';
 		}
-		qsort(r.lines, r.n < 64 ? r.n : 64, sizeof(r.lines[0]), cmp_line);
+		qsort(r.lines, r.n < 64 ? r.n : 64, sizeof(r.lines[0]), pkgt_cmp_line);
 		snprintf(path, sizeof(path), "%s/pkg/composer/%s", CG_TEST_DATA, v[i].expect);
-		exp = slurp(path, &elen);
+		exp = (char *)pkgt_slurp(path, &elen);
 		CHECKF(t, exp != NULL, "cannot read %s", path);
 		for (line = exp ? strtok_r(exp, "\n", &save) : NULL; line;
 		     line = strtok_r(NULL, "\n", &save), k++)
@@ -190,7 +169,7 @@ static void t_cases(struct cgt *t)
 		CHECKF(t, rc == CG_OK, "case %zu: %s", i, cg_strerror(rc));
 		for (size_t j = 0; j < r.n && j < 64; j++)
 			*strchr(r.lines[j], '|') = '\0';
-		qsort(r.lines, r.n < 64 ? r.n : 64, sizeof(r.lines[0]), cmp_line);
+		qsort(r.lines, r.n < 64 ? r.n : 64, sizeof(r.lines[0]), pkgt_cmp_line);
 		for (size_t j = 0, o = 0; j < r.n && j < 64 && o < sizeof(got); j++)
 			o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s", j ? "," : "",
 					      r.lines[j]);

@@ -12,7 +12,7 @@
 #include <cguard/cguard.h>
 #include <cguard/pkg.h>
 #include "pkg/gobin.h"
-#include "cgtest.h"
+#include "pkgtest.h"
 
 #define REC_MAX 512
 
@@ -92,28 +92,6 @@ static cg_err_t parse_chunked(const unsigned char *data, size_t len, size_t chun
 	return cg_gobin_finish(&g, "/bin/app", 3, &sink);
 }
 
-static unsigned char *load(const char *rel, size_t *len)
-{
-	char path[1024];
-	FILE *f;
-	unsigned char *buf = NULL;
-	long n;
-	snprintf(path, sizeof(path), "%s/%s", CG_TEST_DATA, rel);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* The recorded lines, in order, joined with '\n' (each line ends with one). */
 static char *joined(const struct rec *r)
 {
@@ -131,10 +109,7 @@ static char *joined(const struct rec *r)
 
 static bool has(const struct rec *r, const char *line)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->lines[i], line) == 0)
-			return true;
-	return false;
+	return pkgt_has_line(r->lines, r->n, line);
 }
 
 static const char *const windows[] = {
@@ -148,11 +123,11 @@ static void t_windows(struct cgt *t)
 	for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
 		char rel[256];
 		size_t len = 0, wlen = 0;
-		unsigned char *d = load(windows[i], &len), *want;
+		unsigned char *d = pkgt_load(windows[i], &len), *want;
 		struct rec r = { 0 };
 		char *got;
 		snprintf(rel, sizeof(rel), "%s.expected", windows[i]);
-		want = load(rel, &wlen);
+		want = pkgt_load(rel, &wlen);
 		CHECKF(t, d && want, "cannot read %s", windows[i]);
 		if (!d || !want) {
 			free(d);
@@ -178,7 +153,7 @@ static void t_windows(struct cgt *t)
 static void t_window_details(struct cgt *t)
 {
 	size_t len = 0;
-	unsigned char *d = load("pkg/gobin/app-go1.19.bin", &len);
+	unsigned char *d = pkgt_load("pkg/gobin/app-go1.19.bin", &len);
 	struct rec r = { 0 };
 	CHECK(t, d != NULL);
 	if (!d)
@@ -193,7 +168,7 @@ static void t_window_details(struct cgt *t)
 	rec_free(&r);
 	free(d);
 
-	d = load("pkg/gobin/nonrelease.bin", &len);
+	d = pkgt_load("pkg/gobin/nonrelease.bin", &len);
 	CHECK(t, d != NULL);
 	if (!d)
 		return;
@@ -210,7 +185,7 @@ static void t_chunks(struct cgt *t)
 {
 	for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
 		size_t len = 0, fed = 0;
-		unsigned char *d = load(windows[i], &len);
+		unsigned char *d = pkgt_load(windows[i], &len);
 		struct rec r = { 0 };
 		char *want;
 		CHECK(t, d != NULL);
@@ -701,7 +676,7 @@ static void t_stdlib_version(struct cgt *t)
 static void t_pointer_format(struct cgt *t)
 {
 	size_t len = 0;
-	unsigned char *d = load("pkg/gobin/esbuild-go1.16.3.elf", &len), *v, *m;
+	unsigned char *d = pkgt_load("pkg/gobin/esbuild-go1.16.3.elf", &len), *v, *m;
 	struct rec r = { 0 };
 	CHECK(t, d != NULL);
 	if (!d)

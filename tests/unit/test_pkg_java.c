@@ -16,7 +16,7 @@
 #include <cguard/cguard.h>
 #include <cguard/pkg.h>
 #include "pkg/collector.h"
-#include "cgtest.h"
+#include "pkgtest.h"
 
 extern const struct cg_pkg_collector cg_collector_java;
 #define C (&cg_collector_java)
@@ -74,30 +74,11 @@ static void rec_free(struct rec *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static unsigned char *load_path(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long n;
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
 static unsigned char *load(const char *name, size_t *len)
 {
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/pkg/java/%s", CG_TEST_DATA, name);
-	return load_path(path, len);
+	return pkgt_slurp(path, len);
 }
 
 static cg_err_t run(const struct cg_pkg_file *files, size_t n, struct rec *r)
@@ -124,14 +105,6 @@ static cg_err_t run_one(const char *name, struct rec *r)
 	rc = run(&f, 1, r);
 	free(d);
 	return rc;
-}
-
-static bool has(char *const *lines, size_t n, const char *want)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(lines[i], want) == 0)
-			return true;
-	return false;
 }
 
 static bool has_warn(const struct rec *r, const char *path, const char *part)
@@ -265,7 +238,7 @@ static void t_files(struct cgt *t)
 			np = 7;
 		CHECKF(t, r.n == np, "%s: %zu packages, expected %zu", files[i].file, r.n, np);
 		for (size_t k = 0; k < count(files[i].pkgs, 12); k++)
-			CHECKF(t, has(r.lines, r.n, files[i].pkgs[k]), "%s: missing [%s]",
+			CHECKF(t, pkgt_has_line(r.lines, r.n, files[i].pkgs[k]), "%s: missing [%s]",
 			       files[i].file, files[i].pkgs[k]);
 		CHECKF(t, r.nwarns == nw, "%s: %zu warnings, expected %zu (%s)", files[i].file,
 		       r.nwarns, nw, r.nwarns ? r.warns[0] : "");
@@ -374,7 +347,7 @@ static void t_usr_share_java(struct cgt *t)
 		if (!C->match(path, strlen(path)) || lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 		    st.st_size > (off_t)C->max_size || nl < 5)
 			continue;
-		d = load_path(path, &len);
+		d = pkgt_slurp(path, &len);
 		if (!d)
 			continue;
 		f.path = path;

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <cguard/cguard.h>
 #include "pkg/collector.h"
-#include "cgtest.h"
+#include "pkgtest.h"
 
 extern const struct cg_pkg_collector cg_collector_npm;
 
@@ -50,8 +50,7 @@ static void rec_warn(void *ud, const char *path, const char *msg)
 {
 	struct rec *r = ud;
 	(void)path;
-	if (getenv("CG_TEST_VERBOSE"))
-		fprintf(stderr, "    warn %s: %s\n", path, msg);
+	pkgt_verbose_warn(path, msg);
 	r->warns++;
 }
 
@@ -63,18 +62,13 @@ static void rec_free(struct rec *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The first field ("name@version FLAGS") of each line, sorted. */
 static char **rec_keys(const struct rec *r)
 {
 	char **k = calloc(r->n + 1, sizeof(*k));
 	for (size_t i = 0; i < r->n; i++)
 		k[i] = strndup(r->lines[i], strcspn(r->lines[i], "\t"));
-	qsort(k, r->n, sizeof(*k), cmp_str);
+	qsort(k, r->n, sizeof(*k), pkgt_cmp_str);
 	return k;
 }
 
@@ -85,32 +79,11 @@ static void free_list(char **l, size_t n)
 	free(l);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *d = NULL;
-	long n;
-	*len = 0;
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		d = malloc((size_t)n + 1);
-		if (d && fread(d, 1, (size_t)n, f) == (size_t)n) {
-			*len = (size_t)n;
-		} else {
-			free(d);
-			d = NULL;
-		}
-	}
-	fclose(f);
-	return d;
-}
-
 /* Lines of a text file, sorted. */
 static char **read_lines(const char *path, size_t *n)
 {
 	size_t len, cap = 64;
-	unsigned char *d = slurp(path, &len);
+	unsigned char *d = pkgt_slurp(path, &len);
 	char **l = calloc(cap, sizeof(*l)), *s, *save = NULL;
 	*n = 0;
 	if (!d)
@@ -122,7 +95,7 @@ static char **read_lines(const char *path, size_t *n)
 		l[(*n)++] = strdup(s);
 	}
 	free(d);
-	qsort(l, *n, sizeof(*l), cmp_str);
+	qsort(l, *n, sizeof(*l), pkgt_cmp_str);
 	return l;
 }
 
@@ -232,7 +205,7 @@ static void walk(struct tree *tr, const char *root, const char *rel)
 			}
 			tr->f[tr->n].path = img;
 			tr->f[tr->n].layer = 1;
-			tr->f[tr->n].data = slurp(full, &tr->f[tr->n].len);
+			tr->f[tr->n].data = pkgt_slurp(full, &tr->f[tr->n].len);
 			tr->n++;
 			img = NULL;
 		}
@@ -282,7 +255,7 @@ static void t_installed(struct cgt *t)
 		if (asprintf(&got[i], "%s %s", path + 5 /* "/app/" */, nv) < 0)
 			got[i] = NULL;
 	}
-	qsort(got, r.n, sizeof(*got), cmp_str);
+	qsort(got, r.n, sizeof(*got), pkgt_cmp_str);
 	want = read_lines(exp, &nwant);
 	CHECKF(t, nwant > 0, "no expectations in %s", exp);
 	check_lists(t, "installed", got, r.n, want, nwant);
@@ -317,7 +290,7 @@ static void t_licenses(struct cgt *t)
 		snprintf(path, sizeof(path), "%s/pkg/npm/installed/node_modules/%s/package.json",
 			 CG_TEST_DATA, v[i].dir);
 		snprintf(img, sizeof(img), "/srv/node_modules/%s/package.json", v[i].dir);
-		d = slurp(path, &len);
+		d = pkgt_slurp(path, &len);
 		CHECKF(t, d != NULL, "cannot read %s", path);
 		CHECK_INT(t, run1(&r, img, d, len), CG_OK);
 		CHECK_INT(t, r.n, 1);
@@ -350,7 +323,7 @@ static void t_locks(struct cgt *t)
 		snprintf(path, sizeof(path), "%s/pkg/npm/%s/%s", CG_TEST_DATA, v[i].dir, v[i].file);
 		snprintf(exp, sizeof(exp), "%s/pkg/npm/%s/expect", CG_TEST_DATA, v[i].dir);
 		snprintf(img, sizeof(img), "/srv/app/%s", v[i].file);
-		d = slurp(path, &len);
+		d = pkgt_slurp(path, &len);
 		CHECKF(t, d != NULL, "cannot read %s", path);
 		CHECK_INT(t, run1(&r, img, d, len), CG_OK);
 		CHECKF(t, r.warns == 0, "%s: %d warnings", v[i].dir, r.warns);
@@ -541,7 +514,7 @@ static void t_limits(struct cgt *t)
 	cg_err_t rc;
 
 	snprintf(path, sizeof(path), "%s/pkg/npm/lock-v3/package-lock.json", CG_TEST_DATA);
-	d = slurp(path, &len);
+	d = pkgt_slurp(path, &len);
 	r.fail_after = 5;
 	rc = run1(&r, "/app/package-lock.json", d, len);
 	CHECK_INT(t, rc, CG_ERR_LIMIT);
@@ -551,7 +524,7 @@ static void t_limits(struct cgt *t)
 	/* the same for every other kind of file */
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		snprintf(path, sizeof(path), "%s/pkg/npm/%s", CG_TEST_DATA, kinds[i]);
-		d = slurp(path, &len);
+		d = pkgt_slurp(path, &len);
 		snprintf(img, sizeof(img), "/app%s", strchr(kinds[i], '/'));
 		r.fail_after = 1;
 		rc = run1(&r, img, d, len);

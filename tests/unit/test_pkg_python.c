@@ -15,191 +15,11 @@
 #include <cguard/cguard.h>
 #include <cguard/pkg.h>
 #include "pkg/collector.h"
-#include "cgtest.h"
+#include "pkgtest.h"
 
 extern const struct cg_pkg_collector cg_collector_python;
 #define C	   (&cg_collector_python)
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- helpers: a recording sink, file loading, expected-table comparison ---- */
-
-#define REC_MAX 4096
-
-struct rec {
-	char *lines[REC_MAX];
-	size_t n;
-	int warnings;
-	char last_warn[512];
-	int bad; /* packages with a wrong path, layer or flag */
-	const struct cg_pkg_file *files;
-	size_t nfiles;
-	size_t fail_after; /* with fail_with: the add that fails */
-	cg_err_t fail_with;
-};
-
-static cg_err_t rec_add(void *ud, const struct cg_pkg *p, const char *const *files, size_t nfiles)
-{
-	struct rec *r = ud;
-	char buf[2048];
-	bool path_ok = false;
-	(void)files;
-	if (r->fail_with != CG_OK && r->n >= r->fail_after)
-		return r->fail_with;
-	for (size_t i = 0; i < r->nfiles; i++)
-		if (p->path == r->files[i].path && p->layer == r->files[i].layer)
-			path_ok = true;
-	if (!path_ok || nfiles != 0 || (p->flags & ~(unsigned)(CG_PKG_FROM_LOCK | CG_PKG_DEV)) ||
-	    !p->type || !p->name || !p->version || p->epoch || p->src_name || p->namespace_)
-		r->bad++;
-	snprintf(buf, sizeof(buf), "%s\t%s\t%s\t%c%c\t%s\t%s", p->type, p->name, p->version,
-		 (p->flags & CG_PKG_FROM_LOCK) ? 'L' : '-', (p->flags & CG_PKG_DEV) ? 'D' : '-',
-		 p->license ? p->license : "", p->arch ? p->arch : "");
-	if (r->n < REC_MAX)
-		r->lines[r->n++] = strdup(buf);
-	return CG_OK;
-}
-
-static void rec_warn(void *ud, const char *path, const char *msg)
-{
-	struct rec *r = ud;
-	(void)path;
-	r->warnings++;
-	snprintf(r->last_warn, sizeof(r->last_warn), "%s", msg);
-}
-
-static void rec_free(struct rec *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->lines[i]);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Run the collector over files; fills r (which it clears first). */
-static cg_err_t run(const struct cg_pkg_collector *c, const struct cg_pkg_file *files, size_t n,
-		    struct rec *r)
-{
-	struct cg_pkg_sink sink = {rec_add, rec_warn, r};
-	struct cg_error err;
-	size_t fail_after = r->fail_after;
-	cg_err_t fail_with = r->fail_with;
-	rec_free(r);
-	r->fail_after = fail_after;
-	r->fail_with = fail_with;
-	r->files = files;
-	r->nfiles = n;
-	return c->collect(files, n, &sink, &err);
-}
-
-/* One in-memory file at a virtual path. */
-static cg_err_t run_text(const struct cg_pkg_collector *c, const char *path, const char *text,
-			 struct rec *r)
-{
-	struct cg_pkg_file f = {path, 0, (const unsigned char *)text, strlen(text)};
-	return run(c, &f, 1, r);
-}
-
-static unsigned char *load(const char *rel, size_t *len)
-{
-	char path[1024];
-	FILE *f;
-	unsigned char *buf = NULL;
-	long n;
-	snprintf(path, sizeof(path), "%s/%s", CG_TEST_DATA, rel);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The recorded packages must be exactly the lines of an expected file
- * (tab-separated: type name version flags license arch), as multisets. */
-static void check_expected(struct cgt *t, struct rec *r, const char *rel)
-{
-	size_t len = 0, nwant = 0, i;
-	unsigned char *data = load(rel, &len);
-	char *want[REC_MAX], *p;
-	CHECKF(t, data != NULL, "cannot read %s", rel);
-	if (!data)
-		return;
-	data[len] = '\0';
-	for (p = (char *)data; *p && nwant < REC_MAX;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		if (*p)
-			want[nwant++] = p;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	qsort(want, nwant, sizeof(*want), cmp_str);
-	qsort(r->lines, r->n, sizeof(*r->lines), cmp_str);
-	CHECKF(t, r->n == nwant, "%s: %zu packages, expected %zu", rel, r->n, nwant);
-	for (i = 0; i < r->n && i < nwant; i++) {
-		CHECKF(t, strcmp(r->lines[i], want[i]) == 0, "%s: got [%.300s] expected [%.300s]",
-		       rel, r->lines[i], want[i]);
-		if (strcmp(r->lines[i], want[i]) != 0)
-			break;
-	}
-	CHECKF(t, r->bad == 0, "%s: %d packages with a wrong path, layer or flag", rel, r->bad);
-	free(data);
-}
-
-/* Is line (type name version flags license arch) among the recorded? */
-static bool has(const struct rec *r, const char *line)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->lines[i], line) == 0)
-			return true;
-	return false;
-}
-
-/* The loaded files of a test, freed together. */
-struct files {
-	struct cg_pkg_file f[256];
-	unsigned char *data[256];
-	char *path[256];
-	size_t n;
-};
-
-static bool add_file(struct files *fs, const char *rel, const char *vpath, int layer)
-{
-	size_t len = 0;
-	unsigned char *d;
-	if (fs->n >= 256 || !(d = load(rel, &len)))
-		return false;
-	fs->data[fs->n] = d;
-	fs->path[fs->n] = strdup(vpath);
-	fs->f[fs->n].path = fs->path[fs->n];
-	fs->f[fs->n].layer = layer;
-	fs->f[fs->n].data = d;
-	fs->f[fs->n].len = len;
-	fs->n++;
-	return true;
-}
-
-static void files_free(struct files *fs)
-{
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->data[i]);
-		free(fs->path[i]);
-	}
-	fs->n = 0;
-}
 
 static void t_match(struct cgt *t)
 {
@@ -237,8 +57,8 @@ static void t_match(struct cgt *t)
 /* Every distribution of Debian's dist-packages, as importlib.metadata lists them. */
 static void t_debian_dist_packages(struct cgt *t)
 {
-	struct files fs = {0};
-	struct rec r = {0};
+	struct pkgt_files fs = {0};
+	struct pkgt_rec r = {0};
 	char dir[512];
 	struct dirent **ents;
 	int n;
@@ -265,23 +85,23 @@ static void t_debian_dist_packages(struct cgt *t)
 					 e);
 			}
 			CHECKF(t, C->match(vpath, strlen(vpath)), "not matched: %.300s", vpath);
-			CHECKF(t, add_file(&fs, rel, vpath, 2), "cannot read %.300s", rel);
+			CHECKF(t, pkgt_add_file(&fs, rel, vpath, 2), "cannot read %.300s", rel);
 		}
 		free(ents[i]);
 	}
 	if (n > 0)
 		free(ents);
 	CHECK_INT(t, fs.n, 30);
-	CHECK_INT(t, run(C, fs.f, fs.n, &r), CG_OK);
-	check_expected(t, &r, "pkg/python/dist-packages.expected");
+	CHECK_INT(t, pkgt_run(C, fs.f, fs.n, &r), CG_OK);
+	pkgt_check_expected(t, &r, "pkg/python/dist-packages.expected");
 	CHECK_INT(t, r.warnings, 0);
 	/* PEP 503 names, and the license chosen as documented */
-	CHECK(t, has(&r, "pypi\tlazr-restfulclient\t0.14.5\t--\tLGPL v3\t"));
-	CHECK(t, has(&r, "pypi\tpyyaml\t6.0\t--\tMIT\t"));
-	CHECK(t, has(&r, "pypi\tpackaging\t23.0\t--\tApache Software License, BSD License\t"));
-	CHECK(t, has(&r, "pypi\tcryptography\t38.0.4\t--\tBSD-3-Clause OR Apache-2.0\t"));
-	files_free(&fs);
-	rec_free(&r);
+	CHECK(t, pkgt_has(&r, "pypi\tlazr-restfulclient\t0.14.5\t--\tLGPL v3\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tpyyaml\t6.0\t--\tMIT\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tpackaging\t23.0\t--\tApache Software License, BSD License\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tcryptography\t38.0.4\t--\tBSD-3-Clause OR Apache-2.0\t"));
+	pkgt_files_free(&fs);
+	pkgt_rec_free(&r);
 }
 
 static void t_requirements_files(struct cgt *t)
@@ -296,39 +116,39 @@ static void t_requirements_files(struct cgt *t)
 	    "synthetic-crlf-requirements.txt",
 	    "synthetic-requirements-tricky.txt",
 	};
-	struct files fs = {0};
-	struct rec r = {0};
+	struct pkgt_files fs = {0};
+	struct pkgt_rec r = {0};
 	for (size_t i = 0; i < N_ELEMS(names); i++) {
 		char rel[256], vpath[256];
 		snprintf(rel, sizeof(rel), "pkg/python/requirements/%s", names[i]);
 		snprintf(vpath, sizeof(vpath), "/srv/app%zu/%s", i, names[i]);
-		CHECKF(t, add_file(&fs, rel, vpath, (int)i), "cannot read %s", rel);
+		CHECKF(t, pkgt_add_file(&fs, rel, vpath, (int)i), "cannot read %s", rel);
 	}
-	CHECK_INT(t, run(C, fs.f, fs.n, &r), CG_OK);
-	check_expected(t, &r, "pkg/python/requirements.expected");
+	CHECK_INT(t, pkgt_run(C, fs.f, fs.n, &r), CG_OK);
+	pkgt_check_expected(t, &r, "pkg/python/requirements.expected");
 	CHECK_INT(t, r.warnings, 0);
-	files_free(&fs);
-	rec_free(&r);
+	pkgt_files_free(&fs);
+	pkgt_rec_free(&r);
 }
 
 static void t_lock_files(struct cgt *t)
 {
-	struct files fs = {0};
-	struct rec r = {0};
-	CHECK(t, add_file(&fs, "pkg/python/poetry-1.1/poetry.lock", "/a/poetry.lock", 0));
-	CHECK(t, add_file(&fs, "pkg/python/poetry-1.7/poetry.lock", "/b/poetry.lock", 1));
-	CHECK(t, add_file(&fs, "pkg/python/uv/uv.lock", "/c/uv.lock", 2));
-	CHECK(t, add_file(&fs, "pkg/python/pipenv/Pipfile.lock", "/d/Pipfile.lock", 3));
-	CHECK_INT(t, run(C, fs.f, fs.n, &r), CG_OK);
-	check_expected(t, &r, "pkg/python/locks.expected");
+	struct pkgt_files fs = {0};
+	struct pkgt_rec r = {0};
+	CHECK(t, pkgt_add_file(&fs, "pkg/python/poetry-1.1/poetry.lock", "/a/poetry.lock", 0));
+	CHECK(t, pkgt_add_file(&fs, "pkg/python/poetry-1.7/poetry.lock", "/b/poetry.lock", 1));
+	CHECK(t, pkgt_add_file(&fs, "pkg/python/uv/uv.lock", "/c/uv.lock", 2));
+	CHECK(t, pkgt_add_file(&fs, "pkg/python/pipenv/Pipfile.lock", "/d/Pipfile.lock", 3));
+	CHECK_INT(t, pkgt_run(C, fs.f, fs.n, &r), CG_OK);
+	pkgt_check_expected(t, &r, "pkg/python/locks.expected");
 	CHECK_INT(t, r.warnings, 0);
-	CHECK(t, has(&r, "pypi\tblack\t20.8b1\tLD\t\t"));	      /* category = "dev" */
-	CHECK(t, has(&r, "pypi\ttyping-extensions\t4.12.2\tL-\t\t")); /* no category */
-	CHECK(t, has(&r, "pypi\tcurs-valutar-bnr\t0.1.0\tL-\t\t"));   /* uv's virtual root */
-	CHECK(t, has(&r, "pypi\tpyasn1\t0.4.4\tL-\t\t"));	      /* Pipfile default */
-	CHECK(t, has(&r, "pypi\tbabel\t2.8.0\tLD\t\t"));	      /* Pipfile develop */
-	files_free(&fs);
-	rec_free(&r);
+	CHECK(t, pkgt_has(&r, "pypi\tblack\t20.8b1\tLD\t\t"));		   /* category = "dev" */
+	CHECK(t, pkgt_has(&r, "pypi\ttyping-extensions\t4.12.2\tL-\t\t")); /* no category */
+	CHECK(t, pkgt_has(&r, "pypi\tcurs-valutar-bnr\t0.1.0\tL-\t\t"));   /* uv's virtual root */
+	CHECK(t, pkgt_has(&r, "pypi\tpyasn1\t0.4.4\tL-\t\t"));		   /* Pipfile default */
+	CHECK(t, pkgt_has(&r, "pypi\tbabel\t2.8.0\tLD\t\t"));		   /* Pipfile develop */
+	pkgt_files_free(&fs);
+	pkgt_rec_free(&r);
 }
 
 static const struct {
@@ -374,14 +194,14 @@ static const struct {
 
 static void t_metadata_cases(struct cgt *t)
 {
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	for (size_t i = 0; i < N_ELEMS(meta_cases); i++) {
 		struct cg_pkg_file f = {meta_cases[i].path, 0,
 					(const unsigned char *)meta_cases[i].text,
 					strlen(meta_cases[i].text)};
 		if (i == N_ELEMS(meta_cases) - 1)
 			f.len = 10; /* with its NUL bytes */
-		CHECK_INT(t, run(C, &f, 1, &r), CG_OK);
+		CHECK_INT(t, pkgt_run(C, &f, 1, &r), CG_OK);
 		CHECKF(t, r.n == (meta_cases[i].want ? 1u : 0u), "case %zu: %zu packages", i, r.n);
 		if (meta_cases[i].want && r.n == 1)
 			CHECKF(t, strcmp(r.lines[0], meta_cases[i].want) == 0,
@@ -390,7 +210,7 @@ static void t_metadata_cases(struct cgt *t)
 		CHECKF(t, r.warnings == meta_cases[i].warnings, "case %zu: %d warnings (%s)", i,
 		       r.warnings, r.last_warn);
 	}
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static const struct {
@@ -431,10 +251,11 @@ static const struct {
 
 static void t_requirement_lines(struct cgt *t)
 {
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	for (size_t i = 0; i < N_ELEMS(req_cases); i++) {
 		char want[256];
-		CHECK_INT(t, run_text(C, "/app/requirements.txt", req_cases[i].text, &r), CG_OK);
+		CHECK_INT(t, pkgt_run_text(C, "/app/requirements.txt", req_cases[i].text, &r),
+			  CG_OK);
 		CHECKF(t, r.n == (req_cases[i].want ? 1u : 0u), "'%s': %zu packages",
 		       req_cases[i].text, r.n);
 		if (req_cases[i].want && r.n == 1) {
@@ -446,59 +267,59 @@ static void t_requirement_lines(struct cgt *t)
 		}
 		CHECK_INT(t, r.warnings, 0);
 	}
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 /* Poetry 2 records the groups of each package; Poetry 1.x a category. */
 static void t_poetry_groups(struct cgt *t)
 {
-	struct rec r = {0};
-	CHECK_INT(
-	    t,
-	    run_text(C, "/app/poetry.lock",
-		     "# This file is automatically @generated by Poetry 2.1.1 and should not be "
-		     "changed by hand.\n\n"
-		     "[[package]]\nname = \"six\"\nversion = \"1.17.0\"\noptional = false\n"
-		     "groups = [\"main\"]\nmarkers = \"sys_platform == \\\"win32\\\"\"\n"
-		     "files = [\n    {file = \"six-1.17.0.tar.gz\", hash = \"sha256:ff\"},\n]\n\n"
-		     "[[package]]\nname = \"pytest\"\nversion = \"8.3.4\"\ngroups = [\"dev\"]\n\n"
-		     "[package.dependencies]\niniconfig = \"*\"\n\n"
-		     "[[package]]\nname = \"Sphinx\"\nversion = \"7.0\"\ngroups = [\"docs\", "
-		     "\"main\"]\n\n"
-		     "[[package]]\nname = \"mkdocs\"\nversion = \"1.6\"\ngroups = [\"docs\"]\n\n"
-		     "[[package]]\nname = \"old\"\nversion = \"0.1\"\ncategory = \"main\"\n\n"
-		     "[[package]]\nname = \"noversion\"\n\n"
-		     "[metadata]\nlock-version = \"2.1\"\npython-versions = \">=3.13\"\n",
-		     &r),
-	    CG_OK);
+	struct pkgt_rec r = {0};
+	CHECK_INT(t,
+		  pkgt_run_text(
+		      C, "/app/poetry.lock",
+		      "# This file is automatically @generated by Poetry 2.1.1 and should not be "
+		      "changed by hand.\n\n"
+		      "[[package]]\nname = \"six\"\nversion = \"1.17.0\"\noptional = false\n"
+		      "groups = [\"main\"]\nmarkers = \"sys_platform == \\\"win32\\\"\"\n"
+		      "files = [\n    {file = \"six-1.17.0.tar.gz\", hash = \"sha256:ff\"},\n]\n\n"
+		      "[[package]]\nname = \"pytest\"\nversion = \"8.3.4\"\ngroups = [\"dev\"]\n\n"
+		      "[package.dependencies]\niniconfig = \"*\"\n\n"
+		      "[[package]]\nname = \"Sphinx\"\nversion = \"7.0\"\ngroups = [\"docs\", "
+		      "\"main\"]\n\n"
+		      "[[package]]\nname = \"mkdocs\"\nversion = \"1.6\"\ngroups = [\"docs\"]\n\n"
+		      "[[package]]\nname = \"old\"\nversion = \"0.1\"\ncategory = \"main\"\n\n"
+		      "[[package]]\nname = \"noversion\"\n\n"
+		      "[metadata]\nlock-version = \"2.1\"\npython-versions = \">=3.13\"\n",
+		      &r),
+		  CG_OK);
 	CHECK_INT(t, r.n, 5);
-	CHECK(t, has(&r, "pypi\tsix\t1.17.0\tL-\t\t"));
-	CHECK(t, has(&r, "pypi\tpytest\t8.3.4\tLD\t\t"));
-	CHECK(t, has(&r, "pypi\tsphinx\t7.0\tL-\t\t"));
-	CHECK(t, has(&r, "pypi\tmkdocs\t1.6\tLD\t\t"));
-	CHECK(t, has(&r, "pypi\told\t0.1\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tsix\t1.17.0\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tpytest\t8.3.4\tLD\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tsphinx\t7.0\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tmkdocs\t1.6\tLD\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\told\t0.1\tL-\t\t"));
 	CHECK_INT(t, r.warnings, 1); /* the package without a version */
 	/* uv: a member without a version is the project's own, silently skipped */
 	CHECK_INT(
 	    t,
-	    run_text(C, "/app/uv.lock",
-		     "version = 1\n[[package]]\nname = \"me\"\nsource = { editable = \".\" }\n"
-		     "[[package]]\nname = \"anyio\"\nversion = \"4.8.0\"\n"
-		     "source = { registry = \"https://pypi.org/simple\" }\n",
-		     &r),
+	    pkgt_run_text(C, "/app/uv.lock",
+			  "version = 1\n[[package]]\nname = \"me\"\nsource = { editable = \".\" }\n"
+			  "[[package]]\nname = \"anyio\"\nversion = \"4.8.0\"\n"
+			  "source = { registry = \"https://pypi.org/simple\" }\n",
+			  &r),
 	    CG_OK);
 	CHECK_INT(t, r.n, 1);
-	CHECK(t, has(&r, "pypi\tanyio\t4.8.0\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tanyio\t4.8.0\tL-\t\t"));
 	CHECK_INT(t, r.warnings, 0);
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static void t_pipfile_cases(struct cgt *t)
 {
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	CHECK_INT(
 	    t,
-	    run_text(
+	    pkgt_run_text(
 		C, "/app/Pipfile.lock",
 		"{\"_meta\": {}, \"default\": {\"Requests\": {\"version\": \"==2.0\"},"
 		" \"six\": {\"version\": \"==1.0\"}, \"e\": {\"editable\": true, \"path\": \".\"},"
@@ -509,49 +330,50 @@ static void t_pipfile_cases(struct cgt *t)
 		&r),
 	    CG_OK);
 	CHECK_INT(t, r.n, 4);
-	CHECK(t, has(&r, "pypi\trequests\t2.0\tL-\t\t"));
-	CHECK(t, has(&r, "pypi\tsix\t1.0\tL-\t\t"));
-	CHECK(t, has(&r, "pypi\tarb\t1.0\tL-\t\t"));
-	CHECK(t, has(&r, "pypi\tpytest\t8.0\tLD\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\trequests\t2.0\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tsix\t1.0\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tarb\t1.0\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tpytest\t8.0\tLD\t\t"));
 	CHECK_INT(t, r.warnings, 1);
 	/* duplicate keys are accepted (real files have them), JSON errors warned */
 	CHECK_INT(t,
-		  run_text(C, "/app/Pipfile.lock",
-			   "{\"default\": {\"a\": {\"version\": \"==1\"}}, \"default\": {}}", &r),
+		  pkgt_run_text(C, "/app/Pipfile.lock",
+				"{\"default\": {\"a\": {\"version\": \"==1\"}}, \"default\": {}}",
+				&r),
 		  CG_OK);
 	CHECK_INT(t, r.warnings, 0);
-	CHECK_INT(t, run_text(C, "/app/Pipfile.lock", "{\"default\": {\"a\": ", &r), CG_OK);
+	CHECK_INT(t, pkgt_run_text(C, "/app/Pipfile.lock", "{\"default\": {\"a\": ", &r), CG_OK);
 	CHECK_INT(t, r.n, 0);
 	CHECK_INT(t, r.warnings, 1);
-	CHECK_INT(t, run_text(C, "/app/Pipfile.lock", "[1, 2]", &r), CG_OK);
+	CHECK_INT(t, pkgt_run_text(C, "/app/Pipfile.lock", "[1, 2]", &r), CG_OK);
 	CHECK_INT(t, r.warnings, 1);
-	CHECK_INT(t, run_text(C, "/app/Pipfile.lock", "{\"default\": []}", &r), CG_OK);
+	CHECK_INT(t, pkgt_run_text(C, "/app/Pipfile.lock", "{\"default\": []}", &r), CG_OK);
 	CHECK_INT(t, r.warnings, 1);
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static void t_malformed_toml(struct cgt *t)
 {
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	CHECK_INT(t,
-		  run_text(C, "/app/poetry.lock",
-			   "[[package]]\nname = \"a\"\nversion = \"1.0\"\n\n"
-			   "[[package]]\nname = \"b\"\nversion = \"1.0\ndescription = \"x\"\n",
-			   &r),
+		  pkgt_run_text(C, "/app/poetry.lock",
+				"[[package]]\nname = \"a\"\nversion = \"1.0\"\n\n"
+				"[[package]]\nname = \"b\"\nversion = \"1.0\ndescription = \"x\"\n",
+				&r),
 		  CG_OK);
 	CHECK_INT(t, r.n, 1);
 	CHECK_INT(t, r.warnings, 1);
 	CHECKF(t, strstr(r.last_warn, "line 7") != NULL, "warning: %s", r.last_warn);
-	CHECK_INT(t, run_text(C, "/app/uv.lock", "[[package]\n", &r), CG_OK);
+	CHECK_INT(t, pkgt_run_text(C, "/app/uv.lock", "[[package]\n", &r), CG_OK);
 	CHECK_INT(t, r.n, 0);
 	CHECK_INT(t, r.warnings, 1);
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static void t_sink_error_stops(struct cgt *t)
 {
-	struct files fs = {0};
-	struct rec r = {0};
+	struct pkgt_files fs = {0};
+	struct pkgt_rec r = {0};
 	static const char *paths[] = {"/a/poetry.lock", "/a/requirements.txt", "/a/Pipfile.lock",
 				      "/a/x.egg-info"};
 	static const char *texts[] = {"[[package]]\nname = \"a\"\nversion = \"1\"\n", "a==1\n",
@@ -561,17 +383,17 @@ static void t_sink_error_stops(struct cgt *t)
 	for (size_t i = 0; i < N_ELEMS(paths); i++) {
 		r.fail_after = 0;
 		r.fail_with = CG_ERR_IO;
-		CHECKF(t, run_text(C, paths[i], texts[i], &r) == CG_ERR_IO, "%s", paths[i]);
+		CHECKF(t, pkgt_run_text(C, paths[i], texts[i], &r) == CG_ERR_IO, "%s", paths[i]);
 	}
 	r.fail_with = CG_OK;
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static void t_caps(struct cgt *t)
 {
 	size_t n = 100001, cap = n * 16 + 16, o = 0;
 	char *big = malloc(cap);
-	struct rec r = {0};
+	struct pkgt_rec r = {0};
 	struct cg_pkg_file f;
 	CHECK(t, big != NULL);
 	if (!big)
@@ -582,7 +404,7 @@ static void t_caps(struct cgt *t)
 	f.layer = 0;
 	f.data = (const unsigned char *)big;
 	f.len = o;
-	CHECK_INT(t, run(C, &f, 1, &r), CG_OK);
+	CHECK_INT(t, pkgt_run(C, &f, 1, &r), CG_OK);
 	CHECK_INT(t, r.warnings, 1);
 	CHECKF(t, strstr(r.last_warn, "100000") != NULL, "warning: %s", r.last_warn);
 	/* a continued line longer than 64 KiB is skipped with a warning */
@@ -591,12 +413,12 @@ static void t_caps(struct cgt *t)
 	o += 70000;
 	o += (size_t)snprintf(big + o, cap - o, " \\\n--hash=x\nb==2\n");
 	f.len = o;
-	CHECK_INT(t, run(C, &f, 1, &r), CG_OK);
+	CHECK_INT(t, pkgt_run(C, &f, 1, &r), CG_OK);
 	CHECK_INT(t, r.n, 1);
-	CHECK(t, has(&r, "pypi\tb\t2\tL-\t\t"));
+	CHECK(t, pkgt_has(&r, "pypi\tb\t2\tL-\t\t"));
 	CHECK_INT(t, r.warnings, 1);
 	free(big);
-	rec_free(&r);
+	pkgt_rec_free(&r);
 }
 
 static const struct cgt_case cases[] = {
