@@ -11,6 +11,7 @@
 #include <cguard/pkg.h>
 #include <cguard/image.h>
 #include <cguard/rpmdb.h>
+#include <cguard/vulndb.h>
 
 #define CG_VERSION_STRING "0.1.0"
 
