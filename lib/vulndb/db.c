@@ -91,6 +91,7 @@ struct build {
 	void *ud;
 	struct cg_vulndb_feed_stats *stats;
 	const char *feed_type;
+	const char *root; /* the feed's PATH, for messages */
 	const char *file;
 	size_t file_advisories;
 };
@@ -386,7 +387,11 @@ static cg_err_t walk(struct build *b, const struct cg_feed_parser *p, int dfd, c
 			if (sub >= 0)
 				rc = walk(b, p, sub, rel, rellen + 1 + nl, cap, depth + 1, err);
 		} else if (S_ISREG(st.st_mode) && p->match(rel)) {
-			rc = apply_file(b, p, dirfd(d), names[i], rel, err);
+			char *shown = NULL;
+			if (asprintf(&shown, "%s%s", b->root, rel) < 0)
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+			rc = apply_file(b, p, dirfd(d), names[i], shown, err);
+			free(shown);
 		}
 		rel[rellen] = '\0';
 	}
@@ -421,6 +426,7 @@ static cg_err_t add_feed(struct build *b, const char *spec, struct cg_vulndb_fee
 	stats->path = path;
 	b->stats = stats;
 	b->feed_type = p->type;
+	b->root = path;
 	if (stat(path, &st) != 0)
 		return cg_error_set(err, CG_ERR_NOTFOUND, "feed %s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {

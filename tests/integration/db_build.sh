@@ -28,6 +28,21 @@ check_eq "sqlite3: a known advisory's aliases" \
 check_eq "withdrawn advisories are not stored" \
 	"$(sqlite3 "$T_TMP/v.db" "SELECT count(*) FROM advisories WHERE name = 'PYSEC-2023-73'")" 0
 
+# every feed type together, from the committed excerpts of each feed; the Debian excerpts laid
+# out as in a security-tracker checkout (data/{CVE,DSA,DLA,DTSA}/list) and its JSON export
+for l in CVE DSA DLA DTSA; do mkdir -p "$T_TMP/tracker/data/$l" && cp "$feeds/debian/$l-list" "$T_TMP/tracker/data/$l/list"; done
+cp "$feeds/debian/tracker.json" "$T_TMP/tracker/debian.json"
+"$CGUARD" db build -o "$T_TMP/all.db" "osv:$feeds/osv" "debian:$T_TMP/tracker" \
+	"debian-support:$feeds/debian-support" "alpine:$feeds/alpine" "rustsec:$feeds/rustsec" \
+	"kev:$feeds/kev" >"$T_TMP/out" 2>"$T_TMP/err"
+check_eq "all feeds: exit status" "$?" 0
+"$CGUARD" db info --db "$T_TMP/all.db" --json >"$T_TMP/all.json"
+check "all feeds: every feed added advisories" jq -e '[.feeds[] | .advisories > 0] | all' "$T_TMP/all.json"
+check "all feeds: Debian releases by number" jq -e '.affected_by_ecosystem["Debian:11"] > 0' "$T_TMP/all.json"
+check "all feeds: Alpine releases" jq -e '[.affected_by_ecosystem | keys[] | select(startswith("Alpine:v3."))] | length > 0' "$T_TMP/all.json"
+check "all feeds: KEV marks on advisories" jq -e '.kev > 0' "$T_TMP/all.json"
+check_eq "all feeds: Log4Shell is known exploited" "$(sqlite3 "$T_TMP/all.db" "SELECT kev FROM advisories WHERE name = 'CVE-2021-44228'")" 1
+
 # one bad file among good ones: skipped, named and counted; the rest is stored
 mkdir -p "$T_TMP/mixed"
 cp "$feeds"/osv/pypa/*.yaml "$T_TMP/mixed/"
