@@ -1,4 +1,4 @@
-/* cguard image: read container images (sbom today; scan with the vulnerability DB). */
+/* cguard image: read container images: sbom, and scan with the vulnerability DB. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,9 +9,13 @@
 
 static const char usage[] =
 	"usage: cguard image sbom REF [--format F] [--output FILE] [--platform OS/ARCH]\n"
+	"       cguard image scan REF --db FILE [--format F] [--output FILE] [...]\n"
 	"\n"
 	"sbom     The software inventory of an image: OS, packages (OS and language),\n"
 	"         file information. Layers are read once as streams, never unpacked.\n"
+	"scan     The inventory's packages matched against a vulnerability database\n"
+	"         (`cguard db build`): one finding per advisory and package, sorted by\n"
+	"         severity then id.\n"
 	"\n"
 	"REF is a skopeo-style reference:\n"
 	"  docker-archive:FILE[:NAME:TAG|:@INDEX]   `docker save` output\n"
@@ -25,7 +29,8 @@ static const char usage[] =
 	"                                          its files; containerd need not run)\n"
 	"  containers-storage:[DRIVER@ROOT]NAME    podman/buildah/CRI-O storage (overlay, vfs)\n"
 	"\n"
-	"  -f, --format F       table (default), json, cyclonedx (1.5), spdx (2.3 JSON)\n"
+	"  -f, --format F       table (default), json; sbom also cyclonedx (1.5), spdx (2.3 JSON)\n"
+	"  -d, --db FILE        scan: the vulnerability database\n"
 	"  -o, --output FILE    write there instead of stdout\n"
 	"      --platform P     for multi-platform images (default linux/amd64)\n"
 	"      --threads N      layers read at once (default: CPUs, at most 4)\n"
@@ -44,7 +49,8 @@ static const char usage[] =
 	"  -q, --quiet          no warnings on stderr\n"
 	"  -h, --help           this text\n"
 	"\n"
-	"Exit status: 0 done, 1 the image could not be read, 2 bad command line.\n";
+	"Exit status: 0 done (scan: findings or not), 1 the image or the database could\n"
+	"not be read, 2 bad command line.\n";
 
 const struct cli_command cli_cmd_image;
 
@@ -76,10 +82,12 @@ static int write_out(const char *path, const struct cg_buf *b)
 	return CLI_OK;
 }
 
-static int cmd_sbom(int argc, char **argv)
+/* sbom and scan: the same image options; scan also reads --db. */
+static int cmd_read(int argc, char **argv, bool scan)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' },
@@ -104,16 +112,25 @@ static int cmd_sbom(int argc, char **argv)
 	struct cg_buf out = CG_BUF_INIT((size_t)1 << 30);
 	struct cg_error err = { 0 };
 	enum cg_sbom_format fmt = CG_SBOM_TABLE;
-	const char *output = NULL;
+	enum cg_scan_format sfmt = CG_SCAN_TABLE;
+	struct cg_vulndb *db = NULL;
+	struct cg_findings *findings = NULL;
+	const char *output = NULL, *dbpath = NULL;
 	int c, rc = CLI_FAIL, quiet = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:d:o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (cg_sbom_format_parse(optarg, &fmt) != CG_OK)
+			if ((scan ? cg_scan_format_parse(optarg, &sfmt)
+				  : cg_sbom_format_parse(optarg, &fmt)) != CG_OK)
 				return cli_usage_error(&cli_cmd_image, "unknown format '%s'", optarg);
+			break;
+		case 'd':
+			if (!scan)
+				return cli_usage_error(&cli_cmd_image, "--db is an option of scan");
+			dbpath = optarg;
 			break;
 		case 'o': output = optarg; break;
 		case 'p': io.platform = optarg; break;
@@ -146,7 +163,9 @@ static int cmd_sbom(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(&cli_cmd_image, "sbom takes one image reference");
+		return cli_usage_error(&cli_cmd_image, "%s takes one image reference", argv[0]);
+	if (scan && !dbpath)
+		return cli_usage_error(&cli_cmd_image, "scan needs --db FILE");
 	if (password_stdin) {
 		if (io.password)
 			return cli_usage_error(&cli_cmd_image,
@@ -160,6 +179,10 @@ static int cmd_sbom(int argc, char **argv)
 	}
 	if (io.password && !io.username)
 		return cli_usage_error(&cli_cmd_image, "a password needs --username");
+	if (scan && cg_vulndb_open(dbpath, &db, &err) != CG_OK) {
+		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
+		goto done;
+	}
 	if (cg_image_open(argv[optind], &io, &img, &err) != CG_OK) {
 		fprintf(stderr, "cguard: %s: %s\n", argv[optind], cg_error_message(&err));
 		goto done;
@@ -171,7 +194,12 @@ static int cmd_sbom(int argc, char **argv)
 	if (!quiet)
 		for (size_t i = 0; i < cg_inventory_warning_count(inv); i++)
 			fprintf(stderr, "cguard: warning: %s\n", cg_inventory_warning(inv, i));
-	if (cg_inventory_write(img, inv, fmt, &out, &err) != CG_OK) {
+	if (scan && (cg_vulndb_match(db, inv, &findings, &err) != CG_OK ||
+		     cg_findings_write(img, inv, findings, sfmt, &out, &err) != CG_OK)) {
+		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
+		goto done;
+	}
+	if (!scan && cg_inventory_write(img, inv, fmt, &out, &err) != CG_OK) {
 		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
 		goto done;
 	}
@@ -179,8 +207,10 @@ static int cmd_sbom(int argc, char **argv)
 done:
 	cg_buf_release(&out);
 	explicit_bzero(password, sizeof(password));
+	cg_findings_free(findings);
 	cg_inventory_free(inv);
 	cg_image_free(img);
+	cg_vulndb_close(db);
 	return rc;
 }
 
@@ -188,14 +218,14 @@ static int run(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage_error(&cli_cmd_image, "missing subcommand");
-	if (!strcmp(argv[1], "sbom"))
-		return cmd_sbom(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sbom") || !strcmp(argv[1], "scan"))
+		return cmd_read(argc - 1, argv + 1, !strcmp(argv[1], "scan"));
 	return cli_usage_error(&cli_cmd_image, "unknown subcommand '%s'", argv[1]);
 }
 
 const struct cli_command cli_cmd_image = {
 	.name = "image",
-	.summary = "read container images: software inventory and SBOM",
+	.summary = "read container images: software inventory, SBOM, vulnerability scan",
 	.usage = usage,
 	.run = run,
 };

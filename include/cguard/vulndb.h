@@ -41,4 +41,110 @@ CG_API const char *cg_vulndb_feed_type(size_t i);
 CG_API cg_err_t cg_vulndb_info(const char *path, struct cg_buf *out, struct cg_error *err)
 	CG_MUST_CHECK;
 
+/* ---- matching ----------------------------------------------------------------
+ * An inventory's packages against the database: each package is mapped to the
+ * database's ecosystem and package names (lib/vulndb/match.c says how),
+ * its version judged against every affected entry with the ecosystem's own
+ * comparator. The database is opened read-only and may be shared by threads
+ * only with one cg_vulndb_match() at a time per handle (prepared statements). */
+struct cg_vulndb;
+struct cg_inventory;
+struct cg_image;
+struct cg_os_info;
+struct cg_pkg;
+
+/* Open a database built by cg_vulndb_build(), read-only. Refuses files that
+ * are not a cguard database of schema CG_VULNDB_SCHEMA. */
+CG_API cg_err_t cg_vulndb_open(const char *path, struct cg_vulndb **out, struct cg_error *err)
+	CG_MUST_CHECK;
+CG_API void cg_vulndb_close(struct cg_vulndb *db);
+
+enum cg_finding_status {
+	CG_FINDING_FIXED = 0,   /* affected, and a fixed version exists (`fixed`) */
+	CG_FINDING_UNFIXED = 1, /* affected, and no fix exists (or none is known) */
+	CG_FINDING_EOL = 2,     /* the package gets no security support */
+};
+
+/* A coarse severity for ordering: from the distribution's or feed's word
+ * (critical; high/important; medium/moderate; low; unimportant/negligible). */
+enum cg_finding_level {
+	CG_LEVEL_UNKNOWN = 0,
+	CG_LEVEL_NEGLIGIBLE = 1,
+	CG_LEVEL_LOW = 2,
+	CG_LEVEL_MEDIUM = 3,
+	CG_LEVEL_HIGH = 4,
+	CG_LEVEL_CRITICAL = 5,
+};
+
+struct cg_finding_severity {
+	const char *type;  /* "CVSS_V3", ... or a vendor name */
+	const char *score; /* the vector or the vendor's word */
+};
+
+/* One advisory affecting one package instance. Strings are owned by the
+ * findings list. */
+struct cg_finding {
+	const char *id;
+	const char *const *aliases;
+	size_t naliases;
+	const char *summary;   /* or NULL */
+	const char *published; /* or NULL */
+	const struct cg_finding_severity *severities;
+	size_t nseverities;
+	bool kev;
+	/* the package, as the inventory has it */
+	size_t pkg_index;      /* cg_inventory_pkg() index */
+	const char *pkg_name, *pkg_version, *pkg_type, *pkg_path;
+	int pkg_layer;
+	/* what was matched */
+	const char *ecosystem; /* "Debian:12", "PyPI", ... */
+	const char *package;   /* the database's name (source package for by-source entries) */
+	const char *installed; /* the version compared (deb: the source version) */
+	const char *fixed;     /* the smallest fixed version above `installed`, or NULL */
+	enum cg_finding_status status;
+	enum cg_finding_level level;
+	const char *severity;  /* the distribution's / feed's word, or NULL */
+	const char *note;      /* or NULL */
+};
+
+struct cg_findings;
+
+/* Match every package of the inventory. Findings are de-duplicated (one per
+ * advisory and package instance) and sorted by level (highest first), then
+ * id, then package index. Affected entries whose versions do not parse are
+ * skipped and counted (cg_findings_skipped), never guessed. */
+CG_API cg_err_t cg_vulndb_match(struct cg_vulndb *db, const struct cg_inventory *inv,
+				struct cg_findings **out, struct cg_error *err) CG_MUST_CHECK;
+
+/* The same for packages that come from elsewhere (an SBOM): matches one
+ * package in the context of an OS (NULL: none) and appends to `f` (created by
+ * cg_findings_new()); pkg_index is stored as given. Not sorted: call
+ * cg_findings_sort() when done. */
+CG_API struct cg_findings *cg_findings_new(void);
+CG_API cg_err_t cg_vulndb_match_pkg(struct cg_vulndb *db, const struct cg_os_info *os,
+				    const struct cg_pkg *pkg, size_t pkg_index,
+				    struct cg_findings *f, struct cg_error *err) CG_MUST_CHECK;
+CG_API void cg_findings_sort(struct cg_findings *f);
+CG_API void cg_findings_free(struct cg_findings *f);
+
+CG_API size_t cg_findings_count(const struct cg_findings *f);
+CG_API const struct cg_finding *cg_findings_at(const struct cg_findings *f, size_t i);
+/* Affected entries skipped because a version did not parse. */
+CG_API size_t cg_findings_skipped(const struct cg_findings *f);
+/* Packages matched, and those that could not be mapped to an ecosystem
+ * (unknown OS or purl type, no version). */
+CG_API size_t cg_findings_packages(const struct cg_findings *f);
+CG_API size_t cg_findings_unmapped(const struct cg_findings *f);
+
+CG_API const char *cg_finding_status_name(enum cg_finding_status s); /* "fixed", ... */
+CG_API const char *cg_finding_level_name(enum cg_finding_level l);   /* "high", ... */
+
+enum cg_scan_format { CG_SCAN_TABLE, CG_SCAN_JSON };
+CG_API cg_err_t cg_scan_format_parse(const char *name, enum cg_scan_format *out) CG_MUST_CHECK;
+/* Write a scan report: image information (img may be NULL), the findings and
+ * their counts by status and level. */
+CG_API cg_err_t cg_findings_write(const struct cg_image *img, const struct cg_inventory *inv,
+				  const struct cg_findings *f, enum cg_scan_format fmt,
+				  struct cg_buf *out, struct cg_error *err) CG_MUST_CHECK;
+
 #endif

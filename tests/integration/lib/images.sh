@@ -2,7 +2,7 @@
 #
 #   deb12_rootfs        a minbase Debian 12 root filesystem from debootstrap, cached in
 #                       $CG_TEST_CACHE (default /var/tmp/cguard-test-cache) between runs
-#   oci_layout DIR TAG CONFIG_JSON LAYER.tar...
+#   oci_layout DIR TAG LAYER.tar...
 #                       writes an OCI image layout (gzip layers, sha256 digests) with
 #                       nothing but tar, gzip and sha256sum
 CG_TEST_CACHE=${CG_TEST_CACHE:-/var/tmp/cguard-test-cache}
