@@ -174,13 +174,14 @@ bool cg_fstree_path(const struct cg_fsnode *n, char *buf, size_t cap)
 struct cg_fsnode *cg_fstree_resolve(const struct cg_fstree *t, const char *path, size_t len,
 				    bool follow_last)
 {
-	char *work = malloc(PATH_CAP), *tmp = malloc(PATH_CAP);
+	/* on the stack: this runs for every file an OS package lists */
+	char work[PATH_CAP], tmp[PATH_CAP];
 	const struct cg_fsnode *cur = &t->root;
 	struct cg_fsnode *result = NULL;
 	size_t wlen, i = 0;
 	int hops = 0;
 
-	if (!work || !tmp || len >= PATH_CAP)
+	if (len >= PATH_CAP)
 		goto done;
 	memcpy(work, path, len);
 	wlen = len;
@@ -233,8 +234,6 @@ struct cg_fsnode *cg_fstree_resolve(const struct cg_fstree *t, const char *path,
 	}
 	result = (struct cg_fsnode *)cur;
 done:
-	free(work);
-	free(tmp);
 	return result;
 }
 
