@@ -15,10 +15,6 @@ static const struct cg_source_ops *const sources[] = {
 #undef CG_SOURCE
 };
 
-cg_err_t cg_rootfs_walk(const char *root, const struct cg_image_limits *lim,
-			uint64_t *entries_left, const struct cg_layer_visitor *v,
-			struct cg_layer_stats *st, struct cg_error *err);
-
 static const char *json_str_at(const cg_json *o, const char *a, const char *b)
 {
 	return cg_json_get_str(b ? cg_json_get(o, a) : o, b ? b : a);

@@ -64,6 +64,19 @@ cg_err_t cg_layer_walk(struct cg_blob *blob, const struct cg_image_limits *lim,
 		       uint64_t *entries_left, const struct cg_layer_visitor *v,
 		       struct cg_layer_stats *st, struct cg_error *err);
 
+/* Walk an open folder (fd, owned: closed here) as one layer; with overlay,
+ * character devices 0/0 are whiteouts and folders with the overlay opaque
+ * xattr are opaque (lib/image/src_rootfs.c). */
+struct stat;
+cg_err_t cg_dir_walk(int fd, const struct stat *sb, bool overlay,
+		    const struct cg_image_limits *lim, uint64_t *entries_left,
+		    const struct cg_layer_visitor *v, struct cg_layer_stats *st,
+		    struct cg_error *err);
+/* dir:ROOTFS as one layer. */
+cg_err_t cg_rootfs_walk(const char *root, const struct cg_image_limits *lim,
+			uint64_t *entries_left, const struct cg_layer_visitor *v,
+			struct cg_layer_stats *st, struct cg_error *err);
+
 /* Normalise an archive path into out (capacity cap): strip "./" and leading
  * "/", fold "//" and "/./", refuse ".." components. Returns the length, or 0
  * for the root itself, or -1 when the path is unsafe or too long. */
