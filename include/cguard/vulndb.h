@@ -79,6 +79,22 @@ enum cg_finding_level {
 struct cg_finding_severity {
 	const char *type;  /* "CVSS_V3", ... or a vendor name */
 	const char *score; /* the vector or the vendor's word */
+	unsigned score10;  /* CVSS: the base score computed from the vector, in tenths
+			    * (98 = 9.8); 0 when not a CVSS vector or not valid */
+};
+
+/* How soon to act (docs/scanning.md gives the rule):
+ *   NOW      fix now (需尽快修复): a fix exists and the flaw is critical or high, or
+ *            is known to be exploited (CISA KEV);
+ *   DEFER    can defer (可延后修复): a fix exists for a medium/low/unrated flaw; or no
+ *            fix exists yet for a critical/high/exploited one, or the package is
+ *            out of support (plan the replacement);
+ *   NOT_YET  no fix needed yet (暂可不修复): negligible flaws, and unfixed ones rated
+ *            medium or lower. */
+enum cg_finding_urgency {
+	CG_URGENCY_NOW = 0,
+	CG_URGENCY_DEFER = 1,
+	CG_URGENCY_NOT_YET = 2,
 };
 
 /* One advisory affecting one package instance. Strings are owned by the
@@ -105,6 +121,16 @@ struct cg_finding {
 	enum cg_finding_level level;
 	const char *severity;  /* the distribution's / feed's word, or NULL */
 	const char *note;      /* or NULL */
+	/* derived */
+	const char *details;     /* the advisory's long description, or NULL */
+	const char *const *references; /* URLs */
+	size_t nreferences;
+	unsigned cvss_score10;   /* the highest CVSS base score among severities (v3.x or
+				  * v4.0 first, v2.0 only when neither), in tenths; 0: none */
+	const char *cvss_vector; /* its vector, or NULL */
+	const char *fix_command; /* the package manager's command to the fixed version, or NULL */
+	enum cg_finding_urgency urgency;
+	const char *suppressed;  /* NULL, or why the scan's filters removed it */
 };
 
 struct cg_findings;
@@ -138,6 +164,11 @@ CG_API size_t cg_findings_unmapped(const struct cg_findings *f);
 
 CG_API const char *cg_finding_status_name(enum cg_finding_status s); /* "fixed", ... */
 CG_API const char *cg_finding_level_name(enum cg_finding_level l);   /* "high", ... */
+CG_API const char *cg_finding_urgency_name(enum cg_finding_urgency u); /* "fix-now", ... */
+/* The level for a name as --severity takes it (case-insensitive "critical",
+ * "high", ...), CG_ERR_INVALID otherwise. */
+CG_API cg_err_t cg_finding_level_parse(const char *name, enum cg_finding_level *out)
+	CG_MUST_CHECK;
 
 enum cg_scan_format { CG_SCAN_TABLE, CG_SCAN_JSON };
 CG_API cg_err_t cg_scan_format_parse(const char *name, enum cg_scan_format *out) CG_MUST_CHECK;

@@ -35,6 +35,7 @@
 #include "util/internal.h"
 #include "util/arena.h"
 #include "vulndb/advisory.h"
+#include "vulndb/findings.h"
 #include "version/scheme.h"
 #include <sqlite3.h>
 #include <strings.h>
@@ -45,16 +46,17 @@
 #define MAX_LOOKUPS 8
 #define MAX_FINDINGS ((size_t)1 << 22)
 
-enum q_id { Q_AFF, Q_RANGES, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_NAMES, Q__COUNT };
+enum q_id { Q_AFF, Q_RANGES, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q__COUNT };
 
 static const char *const q_sql[Q__COUNT] = {
 	[Q_AFF] = ("SELECT id, advisory, by_source, status, severity, note FROM affected"
 		   " WHERE ecosystem = ?1 AND package = ?2 ORDER BY id"),
 	[Q_RANGES] = "SELECT events FROM ranges WHERE affected = ?1 ORDER BY seq",
 	[Q_VERSIONS] = "SELECT version FROM versions WHERE affected = ?1",
-	[Q_ADV] = "SELECT name, summary, published, kev FROM advisories WHERE id = ?1",
+	[Q_ADV] = "SELECT name, summary, published, kev, details FROM advisories WHERE id = ?1",
 	[Q_ALIASES] = "SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias",
 	[Q_SEVS] = "SELECT type, score FROM severities WHERE advisory = ?1 ORDER BY type, score",
+	[Q_REFS] = "SELECT url FROM refs WHERE advisory = ?1 ORDER BY url LIMIT 32",
 	[Q_NAMES] = "SELECT DISTINCT package FROM affected WHERE ecosystem = ?1",
 };
 
@@ -76,19 +78,6 @@ struct cg_vulndb {
 	sqlite3_stmt *q[Q__COUNT];
 	struct name_index norm[3]; /* by enum norm_kind (NONE unused) */
 	struct cg_arena arena;     /* the indexes' strings */
-};
-
-struct item {
-	struct cg_finding pub;
-	int64_t adv;
-	const struct cg_version_scheme *scheme;
-};
-
-struct cg_findings {
-	struct cg_arena arena;
-	struct item *v;
-	size_t n, cap;
-	size_t skipped, packages, unmapped;
 };
 
 static bool fmt(char *out, size_t cap, const char *f, ...) CG_PRINTF(3, 4);
@@ -638,44 +627,6 @@ size_t cg_findings_unmapped(const struct cg_findings *f)
 	return f ? f->unmapped : 0;
 }
 
-const char *cg_finding_status_name(enum cg_finding_status s)
-{
-	switch (s) {
-	case CG_FINDING_FIXED: return "fixed";
-	case CG_FINDING_UNFIXED: return "unfixed";
-	case CG_FINDING_EOL: return "end-of-life";
-	}
-	return "?";
-}
-
-static const char *const level_names[] = {
-	[CG_LEVEL_UNKNOWN] = "unknown", [CG_LEVEL_NEGLIGIBLE] = "negligible",
-	[CG_LEVEL_LOW] = "low",         [CG_LEVEL_MEDIUM] = "medium",
-	[CG_LEVEL_HIGH] = "high",       [CG_LEVEL_CRITICAL] = "critical",
-};
-
-const char *cg_finding_level_name(enum cg_finding_level l)
-{
-	return (size_t)l < CG_ARRAY_LEN(level_names) ? level_names[l] : "?";
-}
-
-static enum cg_finding_level level_of(const char *w)
-{
-	static const struct {
-		const char *word;
-		enum cg_finding_level level;
-	} words[] = {
-		{ "critical", CG_LEVEL_CRITICAL }, { "high", CG_LEVEL_HIGH },
-		{ "important", CG_LEVEL_HIGH },    { "medium", CG_LEVEL_MEDIUM },
-		{ "moderate", CG_LEVEL_MEDIUM },   { "low", CG_LEVEL_LOW },
-		{ "unimportant", CG_LEVEL_NEGLIGIBLE }, { "negligible", CG_LEVEL_NEGLIGIBLE },
-	};
-	for (size_t i = 0; w && i < CG_ARRAY_LEN(words); i++)
-		if (!strcasecmp(w, words[i].word))
-			return words[i].level;
-	return CG_LEVEL_UNKNOWN;
-}
-
 static char *keep(struct cg_findings *f, const char *s, bool *oom)
 {
 	char *c;
@@ -690,7 +641,7 @@ static char *keep(struct cg_findings *f, const char *s, bool *oom)
 #define COL(q, i) ((const char *)sqlite3_column_text((q), (i)))
 
 /* The advisory's own fields into a new finding. */
-static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struct item *it,
+static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struct cg_finding_item *it,
 			      struct cg_error *err)
 {
 	sqlite3_stmt *q;
@@ -709,6 +660,28 @@ static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struc
 	it->pub.summary = keep(f, COL(q, 1), &oom);
 	it->pub.published = keep(f, COL(q, 2), &oom);
 	it->pub.kev = sqlite3_column_int(q, 3) != 0;
+	it->pub.details = keep(f, COL(q, 4), &oom);
+	sqlite3_reset(q);
+
+	q = db->q[Q_REFS];
+	sqlite3_bind_int64(q, 1, it->adv);
+	for (n = 0, cap = 0; !oom && sqlite3_step(q) == SQLITE_ROW;) {
+		const char **a = (const char **)it->pub.references;
+		if (n == cap) {
+			const char **na = cg_arena_alloc(&f->arena, (cap ? cap * 2 : 4) * sizeof(*na));
+			if (!na) {
+				oom = true;
+				break;
+			}
+			if (n)
+				memcpy(na, a, n * sizeof(*na));
+			cap = cap ? cap * 2 : 4;
+			a = na;
+			it->pub.references = na;
+		}
+		a[n++] = keep(f, COL(q, 0), &oom);
+	}
+	it->pub.nreferences = n;
 	sqlite3_reset(q);
 
 	q = db->q[Q_ALIASES];
@@ -763,7 +736,7 @@ static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struc
 
 /* Is candidate (status, fixed) better than the finding's? Fixed (smallest
  * version) before unfixed before end-of-life. */
-static bool better(const struct item *it, const struct judged *j)
+static bool better(const struct cg_finding_item *it, const struct judged *j)
 {
 	int r;
 	if (j->status != it->pub.status)
@@ -779,7 +752,7 @@ static cg_err_t add_finding(struct cg_vulndb *db, struct cg_findings *f, size_t 
 			    const char *sev, const char *note, const struct judged *j,
 			    struct cg_error *err)
 {
-	struct item *it = NULL;
+	struct cg_finding_item *it = NULL;
 	bool oom = false, fresh = false;
 	cg_err_t rc;
 
@@ -791,7 +764,7 @@ static cg_err_t add_finding(struct cg_vulndb *db, struct cg_findings *f, size_t 
 	if (!it) {
 		if (f->n == f->cap) {
 			size_t nc = f->cap ? f->cap * 2 : 64;
-			struct item *nv;
+			struct cg_finding_item *nv;
 			if (nc > MAX_FINDINGS)
 				return cg_error_set(err, CG_ERR_LIMIT, "more than %zu findings",
 						    MAX_FINDINGS);
@@ -822,10 +795,12 @@ static cg_err_t add_finding(struct cg_vulndb *db, struct cg_findings *f, size_t 
 	it->pub.status = j->status;
 	it->pub.severity = keep(f, sev, &oom);
 	it->pub.note = keep(f, note, &oom);
-	it->pub.level = level_of(sev);
+	it->pub.level = cg_finding_level_of_word_(sev);
 	for (size_t i = 0; it->pub.level == CG_LEVEL_UNKNOWN && i < it->pub.nseverities; i++)
 		if (strncmp(it->pub.severities[i].type, "CVSS", 4))
-			it->pub.level = level_of(it->pub.severities[i].score);
+			it->pub.level = cg_finding_level_of_word_(it->pub.severities[i].score);
+	if (!oom && !cg_finding_derive_(f, &it->pub))
+		oom = true;
 	if (oom)
 		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 	if (fresh)
@@ -1001,8 +976,8 @@ done:
 
 static int item_cmp(const void *a, const void *b)
 {
-	const struct cg_finding *x = &((const struct item *)a)->pub;
-	const struct cg_finding *y = &((const struct item *)b)->pub;
+	const struct cg_finding *x = &((const struct cg_finding_item *)a)->pub;
+	const struct cg_finding *y = &((const struct cg_finding_item *)b)->pub;
 	int r;
 	if (x->level != y->level)
 		return x->level > y->level ? -1 : 1;
@@ -1045,219 +1020,4 @@ cg_err_t cg_vulndb_match(struct cg_vulndb *db, const struct cg_inventory *inv,
 done:
 	cg_findings_free(f);
 	return rc;
-}
-
-/* ---- reports ---------------------------------------------------------------- */
-
-cg_err_t cg_scan_format_parse(const char *name, enum cg_scan_format *out)
-{
-	if (name && !strcmp(name, "table"))
-		*out = CG_SCAN_TABLE;
-	else if (name && !strcmp(name, "json"))
-		*out = CG_SCAN_JSON;
-	else
-		return CG_ERR_UNSUPPORTED;
-	return CG_OK;
-}
-
-static cg_json *str_or_null(const char *s)
-{
-	return s ? cg_json_new_string(s) : cg_json_new_null();
-}
-
-static cg_err_t finding_json(const struct cg_finding *x, cg_json *o)
-{
-	cg_json *al = cg_json_new_array(), *sv = cg_json_new_array(), *pk = cg_json_new_object();
-	cg_err_t rc = CG_OK;
-
-	if (!al || !sv || !pk)
-		CG_FAIL(rc, CG_ERR_NOMEM);
-	for (size_t i = 0; !rc && i < x->naliases; i++)
-		rc = cg_json_append(al, cg_json_new_string(x->aliases[i]));
-	for (size_t i = 0; !rc && i < x->nseverities; i++) {
-		cg_json *s = cg_json_new_object();
-		rc = cg_json_append(sv, s);
-		if (!rc)
-			rc = cg_json_set_str(s, "type", x->severities[i].type);
-		if (!rc)
-			rc = cg_json_set_str(s, "score", x->severities[i].score);
-	}
-	if (rc || (rc = cg_json_set_str(pk, "name", x->pkg_name)) ||
-	    (rc = cg_json_set_str(pk, "version", x->pkg_version)) ||
-	    (rc = cg_json_set_str(pk, "type", x->pkg_type)) ||
-	    (rc = cg_json_set(pk, "path", str_or_null(x->pkg_path))) ||
-	    (rc = cg_json_set_int(pk, "layer", x->pkg_layer)))
-		goto done;
-	if ((rc = cg_json_set_str(o, "id", x->id)) || (rc = cg_json_set(o, "aliases", al)))
-		goto done;
-	al = NULL;
-	if ((rc = cg_json_set(o, "summary", str_or_null(x->summary))) ||
-	    (rc = cg_json_set(o, "published", str_or_null(x->published))) ||
-	    (rc = cg_json_set(o, "severities", sv)))
-		goto done;
-	sv = NULL;
-	if ((rc = cg_json_set_str(o, "level", cg_finding_level_name(x->level))) ||
-	    (rc = cg_json_set_bool(o, "kev", x->kev)) || (rc = cg_json_set(o, "package", pk)))
-		goto done;
-	pk = NULL;
-	if ((rc = cg_json_set_str(o, "ecosystem", x->ecosystem)) ||
-	    (rc = cg_json_set_str(o, "matched_name", x->package)) ||
-	    (rc = cg_json_set_str(o, "installed", x->installed)) ||
-	    (rc = cg_json_set(o, "fixed", str_or_null(x->fixed))) ||
-	    (rc = cg_json_set_str(o, "status", cg_finding_status_name(x->status))) ||
-	    (rc = cg_json_set(o, "severity", str_or_null(x->severity))) ||
-	    (rc = cg_json_set(o, "note", str_or_null(x->note))))
-		goto done;
-done:
-	cg_json_free(al);
-	cg_json_free(sv);
-	cg_json_free(pk);
-	return rc;
-}
-
-static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory *inv,
-			   const struct cg_findings *f, struct cg_buf *out)
-{
-	cg_json *o = cg_json_new_object(), *im = cg_json_new_object(), *arr = cg_json_new_array();
-	cg_json *counts = cg_json_new_object(), *bs = cg_json_new_object(), *bl = cg_json_new_object();
-	const struct cg_os_info *os = inv ? cg_inventory_os(inv) : NULL;
-	size_t by_status[3] = { 0 }, by_level[CG_ARRAY_LEN(level_names)] = { 0 };
-	cg_err_t rc = CG_OK;
-
-	if (!o || !im || !arr || !counts || !bs || !bl)
-		CG_FAIL(rc, CG_ERR_NOMEM);
-	if (img) {
-		struct cg_image_info ii;
-		cg_image_get_info(img, &ii);
-		if ((rc = cg_json_set(im, "ref", str_or_null(ii.ref))) ||
-		    (rc = cg_json_set(im, "transport", str_or_null(ii.transport))) ||
-		    (rc = cg_json_set(im, "name", str_or_null(ii.name))) ||
-		    (rc = cg_json_set(im, "manifest_digest", str_or_null(ii.manifest_digest))) ||
-		    (rc = cg_json_set(im, "config_digest", str_or_null(ii.config_digest))) ||
-		    (rc = cg_json_set(im, "os", str_or_null(ii.os))) ||
-		    (rc = cg_json_set(im, "arch", str_or_null(ii.arch))))
-			goto done;
-	}
-	if ((rc = cg_json_set(o, "image", im)))
-		goto done;
-	im = NULL;
-	if (os) {
-		cg_json *oj = cg_json_new_object();
-		if ((rc = cg_json_set(o, "os", oj)) || (rc = cg_json_set(oj, "id", str_or_null(os->id))) ||
-		    (rc = cg_json_set(oj, "version_id", str_or_null(os->version_id))) ||
-		    (rc = cg_json_set(oj, "codename", str_or_null(os->codename))))
-			goto done;
-	} else if ((rc = cg_json_set(o, "os", cg_json_new_null()))) {
-		goto done;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		const struct cg_finding *x = &f->v[i].pub;
-		cg_json *fo = cg_json_new_object();
-		if ((rc = cg_json_append(arr, fo)) || (rc = finding_json(x, fo)))
-			goto done;
-		if ((size_t)x->status < CG_ARRAY_LEN(by_status))
-			by_status[x->status]++;
-		if ((size_t)x->level < CG_ARRAY_LEN(by_level))
-			by_level[x->level]++;
-	}
-	if ((rc = cg_json_set(o, "findings", arr)))
-		goto done;
-	arr = NULL;
-	for (int s = 0; s < 3 && !rc; s++)
-		rc = cg_json_set_int(bs, cg_finding_status_name((enum cg_finding_status)s),
-				     (int64_t)by_status[s]);
-	for (size_t l = CG_ARRAY_LEN(level_names); !rc && l-- > 0;)
-		rc = cg_json_set_int(bl, level_names[l], (int64_t)by_level[l]);
-	if (rc || (rc = cg_json_set_int(counts, "findings", (int64_t)f->n)) ||
-	    (rc = cg_json_set(counts, "by_status", bs)))
-		goto done;
-	bs = NULL;
-	if ((rc = cg_json_set(counts, "by_level", bl)))
-		goto done;
-	bl = NULL;
-	if ((rc = cg_json_set_int(counts, "packages_matched", (int64_t)f->packages)) ||
-	    (rc = cg_json_set_int(counts, "packages_unmapped", (int64_t)f->unmapped)) ||
-	    (rc = cg_json_set_int(counts, "entries_skipped", (int64_t)f->skipped)) ||
-	    (rc = cg_json_set(o, "counts", counts)))
-		goto done;
-	counts = NULL;
-	if (!(rc = cg_json_dump(o, CG_JSON_PRETTY, out)))
-		rc = cg_buf_putc(out, '\n');
-done:
-	cg_json_free(o);
-	cg_json_free(im);
-	cg_json_free(arr);
-	cg_json_free(counts);
-	cg_json_free(bs);
-	cg_json_free(bl);
-	return rc;
-}
-
-/* One table row. PACKAGE names the database's package when it differs (the
- * source package); INSTALLED is the version compared (the source version). */
-static void table_row(const struct cg_finding *x, const char **cell, char *pk, size_t pkcap)
-{
-	if (x->package && strcmp(x->package, x->pkg_name))
-		snprintf(pk, pkcap, "%s (%s)", x->pkg_name, x->package);
-	else
-		snprintf(pk, pkcap, "%s", x->pkg_name);
-	cell[0] = x->id;
-	cell[1] = cg_finding_level_name(x->level);
-	cell[2] = cg_finding_status_name(x->status);
-	cell[3] = pk;
-	cell[4] = x->installed ? x->installed : x->pkg_version;
-	cell[5] = x->fixed ? x->fixed : "-";
-	cell[6] = x->kev ? "yes" : "";
-}
-
-static cg_err_t write_table(const struct cg_findings *f, struct cg_buf *out)
-{
-	static const char *const head[] = { "ID", "LEVEL", "STATUS", "PACKAGE", "INSTALLED",
-					    "FIXED", "KEV" };
-	const char *cell[CG_ARRAY_LEN(head)];
-	size_t w[CG_ARRAY_LEN(head)];
-	char pk[2 * MAX_NAME + 8];
-	cg_err_t rc = CG_OK;
-
-	for (size_t c = 0; c < CG_ARRAY_LEN(head); c++)
-		w[c] = strlen(head[c]);
-	for (size_t i = 0; i < f->n; i++) {
-		table_row(&f->v[i].pub, cell, pk, sizeof(pk));
-		for (size_t c = 0; c < CG_ARRAY_LEN(head); c++)
-			if (strlen(cell[c]) > w[c])
-				w[c] = strlen(cell[c]) > 60 ? 60 : strlen(cell[c]);
-	}
-	for (size_t i = 0; !rc && i <= f->n; i++) {
-		if (i)
-			table_row(&f->v[i - 1].pub, cell, pk, sizeof(pk));
-		else
-			memcpy(cell, head, sizeof(cell));
-		for (size_t c = 0; !rc && c < CG_ARRAY_LEN(head); c++)
-			rc = c + 1 < CG_ARRAY_LEN(head)
-				     ? cg_buf_printf(out, "%-*s  ", (int)w[c], cell[c])
-				     : cg_buf_printf(out, "%s", cell[c]);
-		/* no trailing blanks */
-		while (!rc && out->len && out->data[out->len - 1] == ' ')
-			out->data[--out->len] = '\0';
-		if (!rc)
-			rc = cg_buf_putc(out, '\n');
-	}
-	if (!rc)
-		rc = cg_buf_printf(out, "\n%zu findings in %zu packages matched (%zu not mappable, %zu "
-				   "database entries skipped: versions that do not parse)\n",
-				   f->n, f->packages, f->unmapped, f->skipped);
-	return rc;
-}
-
-cg_err_t cg_findings_write(const struct cg_image *img, const struct cg_inventory *inv,
-			   const struct cg_findings *f, enum cg_scan_format fmt, struct cg_buf *out,
-			   struct cg_error *err)
-{
-	cg_err_t rc;
-	if (!f || !out)
-		return cg_error_set(err, CG_ERR_ARG, "NULL argument");
-	rc = fmt == CG_SCAN_JSON ? write_json(img, inv, f, out) : write_table(f, out);
-	if (rc)
-		return cg_error_set(err, rc, "writing the report: %s", cg_strerror(rc));
-	return CG_OK;
 }

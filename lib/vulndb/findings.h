@@ -1,0 +1,36 @@
+/* Internal: the findings list shared by the matcher (match.c), the derived
+ * fields (finding.c), the filters (filter.c) and the report writers
+ * (report*.c). */
+#ifndef CG_VULNDB_FINDINGS_H
+#define CG_VULNDB_FINDINGS_H
+
+#include "util/arena.h"
+#include "version/scheme.h"
+
+struct cg_finding_item {
+	struct cg_finding pub;
+	int64_t adv; /* advisories.id */
+	const struct cg_version_scheme *scheme;
+};
+
+struct cg_findings {
+	struct cg_arena arena;
+	struct cg_finding_item *v;
+	size_t n, cap;
+	size_t skipped, packages, unmapped;
+	size_t suppressed; /* items with pub.suppressed set */
+};
+
+/* The level a distribution's or feed's word names ("important" is high,
+ * "unimportant" negligible, ...), CG_LEVEL_UNKNOWN for others. */
+enum cg_finding_level cg_finding_level_of_word_(const char *word);
+
+/* Fill the derived fields of a finding whose matched fields are set: CVSS
+ * scores, the level when the feed gave none, the fix command, the urgency.
+ * Strings go to the findings' arena; false when out of memory. */
+bool cg_finding_derive_(struct cg_findings *f, struct cg_finding *x);
+
+/* Number of levels (for counting arrays). */
+#define CG_LEVEL_COUNT 6
+
+#endif
