@@ -1,5 +1,7 @@
 /* cguard image: read container images: sbom, and scan with the vulnerability DB. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +31,21 @@ static const char usage[] =
 	"                                          its files; containerd need not run)\n"
 	"  containers-storage:[DRIVER@ROOT]NAME    podman/buildah/CRI-O storage (overlay, vfs)\n"
 	"\n"
-	"  -f, --format F       table (default), json; sbom also cyclonedx (1.5), spdx (2.3 JSON)\n"
+	"  -f, --format F       sbom: table (default), json, cyclonedx (1.5), spdx (2.3 JSON)\n"
+	"                       scan: table (default), json, sarif (2.1.0), cyclonedx (1.5)\n"
 	"  -d, --db FILE        scan: the vulnerability database\n"
+	"scan filters (what they remove is counted, and listed apart in json):\n"
+	"  -s, --severity S     only these levels: a list (critical,high) or a level and\n"
+	"                       those above (medium+); levels: critical high medium low\n"
+	"                       negligible unknown\n"
+	"      --ignore-unfixed only findings with a fixed version\n"
+	"      --ignore-file F  ignore rules: lines 'ID [PACKAGE] [exp:YYYY-MM-DD] [# reason]',\n"
+	"                       or YAML/JSON {ignore: [{id, package, expires, reason}]}\n"
+	"      --vex FILE       an OpenVEX document (repeatable): not_affected and fixed\n"
+	"                       statements remove findings\n"
+	"      --exit-code N    exit N when findings remain after the filters (a CI gate)\n"
+	"      --db-max-age D   warn when the database is older than D days (default 7;\n"
+	"                       0: never)\n"
 	"  -o, --output FILE    write there instead of stdout\n"
 	"      --platform P     for multi-platform images (default linux/amd64)\n"
 	"      --threads N      layers read at once (default: CPUs, at most 4)\n"
@@ -49,8 +64,10 @@ static const char usage[] =
 	"  -q, --quiet          no warnings on stderr\n"
 	"  -h, --help           this text\n"
 	"\n"
-	"Exit status: 0 done (scan: findings or not), 1 the image or the database could\n"
-	"not be read, 2 bad command line.\n";
+	"Progress goes to stderr when it is a terminal (not with --quiet).\n"
+	"Exit status: 0 done (scan: findings or not, unless --exit-code), 1 the image, the\n"
+	"database or a filter file could not be read, 2 bad command line, N (--exit-code)\n"
+	"findings remain.\n";
 
 const struct cli_command cli_cmd_image;
 
@@ -82,6 +99,38 @@ static int write_out(const char *path, const struct cg_buf *b)
 	return CLI_OK;
 }
 
+static bool progress_on;
+
+static void on_progress(void *ud, size_t done, size_t total)
+{
+	(void)ud;
+	fprintf(stderr, "\r\033[Kcguard: reading the image: layer %zu of %zu read\r", done, total);
+}
+
+/* A warning when the database was built more than max_age days ago. */
+static void warn_db_age(const char *path, long max_age)
+{
+	struct cg_buf b = CG_BUF_INIT(1 << 20);
+	cg_json *j = NULL;
+	const char *built;
+	struct tm tm = { 0 };
+	char *end;
+
+	if (cg_vulndb_info(path, &b, NULL) == CG_OK &&
+	    cg_json_parse(b.data, b.len, NULL, &j, NULL) == CG_OK &&
+	    (built = cg_json_get_str(j, "built")) &&
+	    (end = strptime(built, "%Y-%m-%dT%H:%M:%SZ", &tm)) && !*end) {
+		double days = difftime(time(NULL), timegm(&tm)) / 86400.0;
+		if (days > (double)max_age)
+			fprintf(stderr,
+				"cguard: warning: the vulnerability database was built %.0f days ago "
+				"(%s): update it (cguard db update) or findings will be missed\n",
+				days, built);
+	}
+	cg_json_free(j);
+	cg_buf_release(&b);
+}
+
 /* sbom and scan: the same image options; scan also reads --db. */
 static int cmd_read(int argc, char **argv, bool scan)
 {
@@ -99,6 +148,12 @@ static int cmd_read(int argc, char **argv, bool scan)
 		{ "password-stdin", no_argument, NULL, 0x102 },
 		{ "authfile", required_argument, NULL, 0x103 },
 		{ "insecure-registry", required_argument, NULL, 0x104 },
+		{ "severity", required_argument, NULL, 's' },
+		{ "ignore-unfixed", no_argument, NULL, 0x110 },
+		{ "ignore-file", required_argument, NULL, 0x111 },
+		{ "vex", required_argument, NULL, 0x112 },
+		{ "exit-code", required_argument, NULL, 0x113 },
+		{ "db-max-age", required_argument, NULL, 0x114 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -115,12 +170,20 @@ static int cmd_read(int argc, char **argv, bool scan)
 	enum cg_scan_format sfmt = CG_SCAN_TABLE;
 	struct cg_vulndb *db = NULL;
 	struct cg_findings *findings = NULL;
-	const char *output = NULL, *dbpath = NULL;
+	const char *output = NULL, *dbpath = NULL, *ignore_path = NULL, *vex_paths[16];
+	struct cg_scan_filter flt = { 0 };
+	struct cg_ignore_list *ignore = NULL;
+	struct cg_vex *vex[16] = { NULL };
+	size_t nvex = 0;
+	long exit_code = 0, max_age = 7;
 	int c, rc = CLI_FAIL, quiet = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:d:o:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:d:o:s:qh", opts, NULL)) != -1) {
+		if (!scan && (c == 's' || (c >= 0x110 && c <= 0x114)))
+			return cli_usage_error(&cli_cmd_image, "'%s' is an option of scan",
+					       argv[optind - 1]);
 		switch (c) {
 		case 'f':
 			if ((scan ? cg_scan_format_parse(optarg, &sfmt)
@@ -133,6 +196,28 @@ static int cmd_read(int argc, char **argv, bool scan)
 			dbpath = optarg;
 			break;
 		case 'o': output = optarg; break;
+		case 's':
+			if (cg_scan_levels_parse(optarg, &flt.levels) != CG_OK)
+				return cli_usage_error(&cli_cmd_image, "--severity: bad level list '%s'",
+						       optarg);
+			break;
+		case 0x110: flt.ignore_unfixed = true; break;
+		case 0x111: ignore_path = optarg; break;
+		case 0x112:
+			if (nvex == sizeof(vex_paths) / sizeof(vex_paths[0]))
+				return cli_usage_error(&cli_cmd_image, "too many --vex");
+			vex_paths[nvex++] = optarg;
+			break;
+		case 0x113:
+		case 0x114: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || !*optarg || n < (c == 0x113 ? 1 : 0) || n > (c == 0x113 ? 125 : 36500))
+				return cli_usage_error(&cli_cmd_image, "%s takes %s", argv[optind - 1],
+						       c == 0x113 ? "1 to 125" : "0 to 36500 days");
+			*(c == 0x113 ? &exit_code : &max_age) = n;
+			break;
+		}
 		case 'p': io.platform = optarg; break;
 		case 't': {
 			char *end;
@@ -183,6 +268,22 @@ static int cmd_read(int argc, char **argv, bool scan)
 		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
 		goto done;
 	}
+	if (scan && !quiet && max_age)
+		warn_db_age(dbpath, max_age);
+	if (ignore_path && cg_ignore_load(ignore_path, &ignore, &err) != CG_OK) {
+		fprintf(stderr, "cguard: --ignore-file %s\n", cg_error_message(&err));
+		goto done;
+	}
+	for (size_t i = 0; i < nvex; i++)
+		if (cg_vex_load(vex_paths[i], &vex[i], &err) != CG_OK) {
+			fprintf(stderr, "cguard: --vex %s\n", cg_error_message(&err));
+			goto done;
+		}
+	if (!quiet && isatty(2)) {
+		io.progress = on_progress;
+		progress_on = true;
+		fputs("cguard: reading the image\r", stderr);
+	}
 	if (cg_image_open(argv[optind], &io, &img, &err) != CG_OK) {
 		fprintf(stderr, "cguard: %s: %s\n", argv[optind], cg_error_message(&err));
 		goto done;
@@ -191,20 +292,49 @@ static int cmd_read(int argc, char **argv, bool scan)
 		fprintf(stderr, "cguard: %s: %s\n", argv[optind], cg_error_message(&err));
 		goto done;
 	}
+	if (progress_on)
+		fprintf(stderr, "\r\033[Kcguard: matching %zu packages\r",
+			cg_inventory_pkg_count(inv));
+	if (scan && cg_vulndb_match(db, inv, &findings, &err) != CG_OK) {
+		if (progress_on)
+			fputs("\r\033[K", stderr);
+		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
+		goto done;
+	}
+	if (progress_on)
+		fputs("\r\033[K", stderr);
 	if (!quiet)
 		for (size_t i = 0; i < cg_inventory_warning_count(inv); i++)
 			fprintf(stderr, "cguard: warning: %s\n", cg_inventory_warning(inv, i));
-	if (scan && (cg_vulndb_match(db, inv, &findings, &err) != CG_OK ||
-		     cg_findings_write(img, inv, findings, sfmt, &out, &err) != CG_OK)) {
-		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
-		goto done;
+	if (scan) {
+		flt.ignore = ignore;
+		flt.vex = (const struct cg_vex *const *)vex;
+		flt.nvex = nvex;
+		if (cg_findings_filter(findings, &flt, img, inv, &err) != CG_OK) {
+			fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
+			goto done;
+		}
+		if (!quiet && cg_findings_expired_rules(findings))
+			fprintf(stderr, "cguard: warning: %zu ignore rule matches past their expiry "
+				"date (the findings are reported)\n",
+				cg_findings_expired_rules(findings));
+		if (cg_findings_write(img, inv, findings, sfmt, &out, &err) != CG_OK) {
+			fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
+			goto done;
+		}
 	}
 	if (!scan && cg_inventory_write(img, inv, fmt, &out, &err) != CG_OK) {
 		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
 		goto done;
 	}
 	rc = write_out(output, &out);
+	if (rc == CLI_OK && scan && exit_code &&
+	    cg_findings_count(findings) > cg_findings_suppressed(findings))
+		rc = (int)exit_code;
 done:
+	cg_ignore_free(ignore);
+	for (size_t i = 0; i < nvex; i++)
+		cg_vex_free(vex[i]);
 	cg_buf_release(&out);
 	explicit_bzero(password, sizeof(password));
 	cg_findings_free(findings);

@@ -34,5 +34,11 @@ CG_API const char *cg_buf_str(const struct cg_buf *b);
 /* Hand the heap string to the caller (free() it); the buffer becomes empty.
  * Returns NULL only on allocation failure. */
 CG_API char *cg_buf_detach(struct cg_buf *b, size_t *len);
+/* Append a regular file's contents (path relative to dirfd; AT_FDCWD for the
+ * working directory), up to the buffer's cap: CG_ERR_LIMIT past it, CG_ERR_IO
+ * (message names the path) when it cannot be read or is not a regular file. */
+struct cg_error;
+CG_API cg_err_t cg_buf_read_file(struct cg_buf *b, int dirfd, const char *path,
+				 struct cg_error *err) CG_MUST_CHECK;
 
 #endif

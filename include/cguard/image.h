@@ -35,6 +35,11 @@ struct cg_image_opts {
 	const char *containerd_namespace; /* containerd: namespace [default] */
 	int threads;                /* layers read at once [number of CPUs, at most 4] */
 	struct cg_image_limits limits;
+	/* Called by cg_image_inventory() each time a layer has been read
+	 * (done of total), from the reading threads: it must be thread-safe
+	 * and quick. NULL: none. */
+	void (*progress)(void *ud, size_t done, size_t total);
+	void *progress_ud;
 };
 
 struct cg_image;

@@ -170,7 +170,70 @@ CG_API const char *cg_finding_urgency_name(enum cg_finding_urgency u); /* "fix-n
 CG_API cg_err_t cg_finding_level_parse(const char *name, enum cg_finding_level *out)
 	CG_MUST_CHECK;
 
-enum cg_scan_format { CG_SCAN_TABLE, CG_SCAN_JSON };
+/* ---- filters ------------------------------------------------------------------
+ * What a scan leaves out. Filtered findings stay in the list with `suppressed`
+ * set to the reason; reports leave them out and count them (JSON lists them
+ * apart). */
+
+/* An ignore file (`--ignore-file`), one of two formats:
+ *  - text, one rule per line (Trivy's .trivyignore is a subset):
+ *        ID [PACKAGE] [exp:YYYY-MM-DD] [# reason]
+ *    blank lines and lines starting with '#' are skipped;
+ *  - YAML or JSON: {"ignore": [{"id": ..., "package": ..., "expires": "YYYY-MM-DD",
+ *    "reason": ...}]} (Trivy's .trivyignore.yaml keys "vulnerabilities", "expired_at"
+ *    and "statement" are read too).
+ * ID matches the finding's id or any alias (ASCII case-insensitive); PACKAGE,
+ * when given, the package's name or the database's (source) name. A rule
+ * applies through its expiry day (UTC) and not after. */
+struct cg_ignore_list;
+CG_API cg_err_t cg_ignore_parse(const char *name, const void *data, size_t len,
+				struct cg_ignore_list **out, struct cg_error *err) CG_MUST_CHECK;
+CG_API cg_err_t cg_ignore_load(const char *path, struct cg_ignore_list **out,
+			       struct cg_error *err) CG_MUST_CHECK;
+CG_API size_t cg_ignore_count(const struct cg_ignore_list *l);
+CG_API void cg_ignore_free(struct cg_ignore_list *l);
+
+/* OpenVEX documents (`--vex`, https://github.com/openvex/spec, v0.2.0 and the
+ * earlier string forms). A statement whose vulnerability (name or aliases)
+ * matches the finding's id or aliases and whose product names the image (its
+ * reference, name, or manifest/config digest, as a pkg:oci purl or plain) with
+ * the package among its subcomponents (or no subcomponents), or names the
+ * package's purl itself (qualifiers ignored; no version: any version),
+ * decides; of several, the latest timestamp wins (document order on ties).
+ * "not_affected" and "fixed" suppress the finding; "affected" and
+ * "under_investigation" keep it. */
+struct cg_vex;
+CG_API cg_err_t cg_vex_parse(const char *name, const void *data, size_t len, struct cg_vex **out,
+			     struct cg_error *err) CG_MUST_CHECK;
+CG_API cg_err_t cg_vex_load(const char *path, struct cg_vex **out, struct cg_error *err)
+	CG_MUST_CHECK;
+CG_API size_t cg_vex_count(const struct cg_vex *v); /* statements */
+CG_API void cg_vex_free(struct cg_vex *v);
+
+struct cg_scan_filter {
+	unsigned levels;     /* bit (1u << level) per level kept; 0: every level */
+	bool ignore_unfixed; /* drop findings with no fixed version (unfixed, end-of-life) */
+	const struct cg_ignore_list *ignore;
+	const struct cg_vex *const *vex; /* VEX documents, each applied in turn */
+	size_t nvex;
+	const char *today;   /* "YYYY-MM-DD" for expiry; NULL: today, UTC */
+};
+
+/* Parse --severity: a comma-separated list of levels ("critical,high"), a level
+ * followed by '+' meaning it and every higher one ("medium+"). */
+CG_API cg_err_t cg_scan_levels_parse(const char *spec, unsigned *levels) CG_MUST_CHECK;
+
+/* Apply the filter: mark findings suppressed. img and inv (for VEX product and
+ * purl matching) may be NULL. */
+CG_API cg_err_t cg_findings_filter(struct cg_findings *f, const struct cg_scan_filter *flt,
+				   const struct cg_image *img, const struct cg_inventory *inv,
+				   struct cg_error *err) CG_MUST_CHECK;
+/* Findings the filters suppressed; findings left (count - suppressed). */
+CG_API size_t cg_findings_suppressed(const struct cg_findings *f);
+/* Ignore rules past their expiry date seen by the last cg_findings_filter(). */
+CG_API size_t cg_findings_expired_rules(const struct cg_findings *f);
+
+enum cg_scan_format { CG_SCAN_TABLE, CG_SCAN_JSON, CG_SCAN_SARIF, CG_SCAN_CYCLONEDX };
 CG_API cg_err_t cg_scan_format_parse(const char *name, enum cg_scan_format *out) CG_MUST_CHECK;
 /* Write a scan report: image information (img may be NULL), the findings and
  * their counts by status and level. */

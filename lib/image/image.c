@@ -77,6 +77,8 @@ cg_err_t cg_image_open(const char *ref, const struct cg_image_opts *opts, struct
 	if (!img || !(img->ref = strdup(ref)))
 		CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
 	cg_image_limits_resolve(opts ? &opts->limits : NULL, &img->lim);
+	img->progress = opts ? opts->progress : NULL;
+	img->progress_ud = opts ? opts->progress_ud : NULL;
 	img->threads = opts && opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (img->threads < 1)
 		img->threads = 1;
@@ -199,6 +201,7 @@ struct walk_ctx {
 	uint64_t entries_left; /* shared budget (atomic) */
 	uint64_t buffered;    /* bytes of captured content (atomic) */
 	uint64_t total_bytes; /* uncompressed bytes so far (atomic) */
+	size_t done;          /* layers read (atomic) */
 	int failed;           /* some job failed: others stop early (atomic) */
 };
 
@@ -457,6 +460,10 @@ static void *worker(void *arg)
 		run_job(&ctx->jobs[i]);
 		if (ctx->jobs[i].rc)
 			__atomic_store_n(&ctx->failed, 1, __ATOMIC_RELAXED);
+		else if (ctx->img->progress)
+			ctx->img->progress(ctx->img->progress_ud,
+					   __atomic_add_fetch(&ctx->done, 1, __ATOMIC_RELAXED),
+					   ctx->njobs);
 	}
 }
 

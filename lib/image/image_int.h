@@ -18,6 +18,8 @@ struct cg_image {
 	const char **diff_ids; /* borrowed from config */
 	struct cg_image_limits lim;
 	int threads;
+	void (*progress)(void *ud, size_t done, size_t total);
+	void *progress_ud;
 	struct cg_image_info info;
 	char *rootfs; /* dir: transport */
 };

@@ -1,4 +1,7 @@
 #include "util/internal.h"
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void cg_buf_init(struct cg_buf *b, size_t max)
 {
@@ -121,4 +124,38 @@ char *cg_buf_detach(struct cg_buf *b, size_t *len)
 	b->len = 0;
 	b->cap = 0;
 	return p;
+}
+
+cg_err_t cg_buf_read_file(struct cg_buf *b, int dirfd, const char *path, struct cg_error *err)
+{
+	char chunk[65536];
+	struct stat st;
+	cg_err_t rc = CG_OK;
+	int fd;
+
+	if (!b || !path)
+		return cg_error_set(err, CG_ERR_ARG, "NULL argument");
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return cg_error_set(err, errno == ENOENT ? CG_ERR_NOTFOUND : CG_ERR_IO, "%s: %s",
+				    path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "%s: not a regular file", path));
+	if ((uint64_t)st.st_size > b->max)
+		CG_FAIL(rc, cg_error_set(err, CG_ERR_LIMIT, "%s: larger than %zu bytes", path,
+					 b->max));
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "%s: %s", path, strerror(errno)));
+		if (n == 0)
+			break;
+		if ((rc = cg_buf_append(b, chunk, (size_t)n)))
+			CG_FAIL(rc, cg_error_set(err, rc, "%s: larger than %zu bytes", path, b->max));
+	}
+done:
+	close(fd);
+	return rc;
 }

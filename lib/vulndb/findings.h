@@ -19,6 +19,7 @@ struct cg_findings {
 	size_t n, cap;
 	size_t skipped, packages, unmapped;
 	size_t suppressed; /* items with pub.suppressed set */
+	size_t expired_rules;
 };
 
 /* The level a distribution's or feed's word names ("important" is high,
@@ -29,6 +30,14 @@ enum cg_finding_level cg_finding_level_of_word_(const char *word);
  * scores, the level when the feed gave none, the fix command, the urgency.
  * Strings go to the findings' arena; false when out of memory. */
 bool cg_finding_derive_(struct cg_findings *f, struct cg_finding *x);
+
+/* The report writers of report_sarif.c and report_cdx.c (img and inv may be
+ * NULL). Suppressed findings are not written. */
+cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory *inv,
+			  const struct cg_findings *f, struct cg_buf *out, struct cg_error *err);
+cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_inventory *inv,
+			      const struct cg_findings *f, struct cg_buf *out,
+			      struct cg_error *err);
 
 /* Number of levels (for counting arrays). */
 #define CG_LEVEL_COUNT 6

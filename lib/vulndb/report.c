@@ -19,6 +19,10 @@ cg_err_t cg_scan_format_parse(const char *name, enum cg_scan_format *out)
 		*out = CG_SCAN_TABLE;
 	else if (name && !strcmp(name, "json"))
 		*out = CG_SCAN_JSON;
+	else if (name && !strcmp(name, "sarif"))
+		*out = CG_SCAN_SARIF;
+	else if (name && !strcmp(name, "cyclonedx"))
+		*out = CG_SCAN_CYCLONEDX;
 	else
 		return CG_ERR_UNSUPPORTED;
 	return CG_OK;
@@ -32,9 +36,10 @@ static cg_json *str_or_null(const char *s)
 static cg_err_t finding_json(const struct cg_finding *x, cg_json *o)
 {
 	cg_json *al = cg_json_new_array(), *sv = cg_json_new_array(), *pk = cg_json_new_object();
+	cg_json *rf = cg_json_new_array();
 	cg_err_t rc = CG_OK;
 
-	if (!al || !sv || !pk)
+	if (!al || !sv || !pk || !rf)
 		CG_FAIL(rc, CG_ERR_NOMEM);
 	for (size_t i = 0; !rc && i < x->naliases; i++)
 		rc = cg_json_append(al, cg_json_new_string(x->aliases[i]));
@@ -45,6 +50,9 @@ static cg_err_t finding_json(const struct cg_finding *x, cg_json *o)
 			rc = cg_json_set_str(s, "type", x->severities[i].type);
 		if (!rc)
 			rc = cg_json_set_str(s, "score", x->severities[i].score);
+		if (!rc && x->severities[i].score10)
+			rc = cg_json_set(s, "base_score",
+					 cg_json_new_real(x->severities[i].score10 / 10.0));
 	}
 	if (rc || (rc = cg_json_set_str(pk, "name", x->pkg_name)) ||
 	    (rc = cg_json_set_str(pk, "version", x->pkg_version)) ||
@@ -60,7 +68,11 @@ static cg_err_t finding_json(const struct cg_finding *x, cg_json *o)
 	    (rc = cg_json_set(o, "severities", sv)))
 		goto done;
 	sv = NULL;
-	if ((rc = cg_json_set_str(o, "level", cg_finding_level_name(x->level))) ||
+	if ((rc = cg_json_set(o, "cvss_score", x->cvss_vector
+						       ? cg_json_new_real(x->cvss_score10 / 10.0)
+						       : cg_json_new_null())) ||
+	    (rc = cg_json_set(o, "cvss_vector", str_or_null(x->cvss_vector))) ||
+	    (rc = cg_json_set_str(o, "level", cg_finding_level_name(x->level))) ||
 	    (rc = cg_json_set_bool(o, "kev", x->kev)) || (rc = cg_json_set(o, "package", pk)))
 		goto done;
 	pk = NULL;
@@ -70,12 +82,23 @@ static cg_err_t finding_json(const struct cg_finding *x, cg_json *o)
 	    (rc = cg_json_set(o, "fixed", str_or_null(x->fixed))) ||
 	    (rc = cg_json_set_str(o, "status", cg_finding_status_name(x->status))) ||
 	    (rc = cg_json_set(o, "severity", str_or_null(x->severity))) ||
-	    (rc = cg_json_set(o, "note", str_or_null(x->note))))
+	    (rc = cg_json_set(o, "note", str_or_null(x->note))) ||
+	    (rc = cg_json_set_str(o, "urgency", cg_finding_urgency_name(x->urgency))) ||
+	    (rc = cg_json_set(o, "fix_command", str_or_null(x->fix_command))) ||
+	    (rc = cg_json_set(o, "details", str_or_null(x->details))))
+		goto done;
+	for (size_t i = 0; !rc && i < x->nreferences; i++)
+		rc = cg_json_append(rf, cg_json_new_string(x->references[i]));
+	if (rc || (rc = cg_json_set(o, "references", rf)))
+		goto done;
+	rf = NULL;
+	if (x->suppressed && (rc = cg_json_set_str(o, "suppressed", x->suppressed)))
 		goto done;
 done:
 	cg_json_free(al);
 	cg_json_free(sv);
 	cg_json_free(pk);
+	cg_json_free(rf);
 	return rc;
 }
 
@@ -85,10 +108,11 @@ static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory
 	cg_json *o = cg_json_new_object(), *im = cg_json_new_object(), *arr = cg_json_new_array();
 	cg_json *counts = cg_json_new_object(), *bs = cg_json_new_object(), *bl = cg_json_new_object();
 	const struct cg_os_info *os = inv ? cg_inventory_os(inv) : NULL;
-	size_t by_status[3] = { 0 }, by_level[CG_ARRAY_LEN(level_names)] = { 0 };
+	cg_json *sup = cg_json_new_array(), *bu = cg_json_new_object();
+	size_t by_status[3] = { 0 }, by_level[CG_ARRAY_LEN(level_names)] = { 0 }, by_urgency[3] = { 0 };
 	cg_err_t rc = CG_OK;
 
-	if (!o || !im || !arr || !counts || !bs || !bl)
+	if (!o || !im || !arr || !counts || !bs || !bl || !sup || !bu)
 		CG_FAIL(rc, CG_ERR_NOMEM);
 	if (img) {
 		struct cg_image_info ii;
@@ -117,22 +141,37 @@ static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory
 	for (size_t i = 0; i < f->n; i++) {
 		const struct cg_finding *x = &f->v[i].pub;
 		cg_json *fo = cg_json_new_object();
-		if ((rc = cg_json_append(arr, fo)) || (rc = finding_json(x, fo)))
+		if ((rc = cg_json_append(x->suppressed ? sup : arr, fo)) || (rc = finding_json(x, fo)))
 			goto done;
+		if (x->suppressed)
+			continue;
 		if ((size_t)x->status < CG_ARRAY_LEN(by_status))
 			by_status[x->status]++;
 		if ((size_t)x->level < CG_ARRAY_LEN(by_level))
 			by_level[x->level]++;
+		if ((size_t)x->urgency < CG_ARRAY_LEN(by_urgency))
+			by_urgency[x->urgency]++;
 	}
 	if ((rc = cg_json_set(o, "findings", arr)))
 		goto done;
 	arr = NULL;
+	if ((rc = cg_json_set(o, "suppressed", sup)))
+		goto done;
+	sup = NULL;
+	for (int u = 0; u < 3 && !rc; u++)
+		rc = cg_json_set_int(bu, cg_finding_urgency_name((enum cg_finding_urgency)u),
+				     (int64_t)by_urgency[u]);
+	if (rc || (rc = cg_json_set(counts, "by_urgency", bu)))
+		goto done;
+	bu = NULL;
 	for (int s = 0; s < 3 && !rc; s++)
 		rc = cg_json_set_int(bs, cg_finding_status_name((enum cg_finding_status)s),
 				     (int64_t)by_status[s]);
 	for (size_t l = CG_ARRAY_LEN(level_names); !rc && l-- > 0;)
 		rc = cg_json_set_int(bl, level_names[l], (int64_t)by_level[l]);
-	if (rc || (rc = cg_json_set_int(counts, "findings", (int64_t)f->n)) ||
+	if (rc || (rc = cg_json_set_int(counts, "findings", (int64_t)(f->n - f->suppressed))) ||
+	    (rc = cg_json_set_int(counts, "suppressed", (int64_t)f->suppressed)) ||
+	    (rc = cg_json_set_int(counts, "ignore_rules_expired", (int64_t)f->expired_rules)) ||
 	    (rc = cg_json_set(counts, "by_status", bs)))
 		goto done;
 	bs = NULL;
@@ -154,62 +193,116 @@ done:
 	cg_json_free(counts);
 	cg_json_free(bs);
 	cg_json_free(bl);
+	cg_json_free(sup);
+	cg_json_free(bu);
 	return rc;
 }
 
+/* Table cells come from images and feeds: control bytes (a terminal escape
+ * sequence in a package name) are shown as '?', and cells are cut at 60
+ * columns' worth of bytes. */
+#define CELL_MAX 60
+
+static void cell_copy(char *out, size_t cap, const char *s)
+{
+	size_t o = 0;
+	for (; s && *s && o + 1 < cap && o < CELL_MAX; s++)
+		out[o++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+	out[o] = '\0';
+}
+
+enum { C_ID, C_LEVEL, C_CVSS, C_URGENCY, C_STATUS, C_PACKAGE, C_INSTALLED, C_FIXED, C_KEV, C__N };
+
 /* One table row. PACKAGE names the database's package when it differs (the
  * source package); INSTALLED is the version compared (the source version). */
-static void table_row(const struct cg_finding *x, const char **cell, char *pk, size_t pkcap)
+static void table_row(const struct cg_finding *x, char cell[C__N][CELL_MAX + 1])
 {
+	char pk[2 * MAX_NAME + 8], score[16];
 	if (x->package && strcmp(x->package, x->pkg_name))
-		snprintf(pk, pkcap, "%s (%s)", x->pkg_name, x->package);
+		snprintf(pk, sizeof(pk), "%s (%s)", x->pkg_name, x->package);
 	else
-		snprintf(pk, pkcap, "%s", x->pkg_name);
-	cell[0] = x->id;
-	cell[1] = cg_finding_level_name(x->level);
-	cell[2] = cg_finding_status_name(x->status);
-	cell[3] = pk;
-	cell[4] = x->installed ? x->installed : x->pkg_version;
-	cell[5] = x->fixed ? x->fixed : "-";
-	cell[6] = x->kev ? "yes" : "";
+		snprintf(pk, sizeof(pk), "%s", x->pkg_name);
+	if (x->cvss_vector)
+		snprintf(score, sizeof(score), "%u.%u", x->cvss_score10 / 10, x->cvss_score10 % 10);
+	else
+		snprintf(score, sizeof(score), "-");
+	cell_copy(cell[C_ID], CELL_MAX + 1, x->id);
+	cell_copy(cell[C_LEVEL], CELL_MAX + 1, cg_finding_level_name(x->level));
+	cell_copy(cell[C_CVSS], CELL_MAX + 1, score);
+	cell_copy(cell[C_URGENCY], CELL_MAX + 1, cg_finding_urgency_name(x->urgency));
+	cell_copy(cell[C_STATUS], CELL_MAX + 1, cg_finding_status_name(x->status));
+	cell_copy(cell[C_PACKAGE], CELL_MAX + 1, pk);
+	cell_copy(cell[C_INSTALLED], CELL_MAX + 1, x->installed ? x->installed : x->pkg_version);
+	cell_copy(cell[C_FIXED], CELL_MAX + 1, x->fixed ? x->fixed : "-");
+	cell_copy(cell[C_KEV], CELL_MAX + 1, x->kev ? "yes" : "");
+}
+
+static cg_err_t put_row(struct cg_buf *out, char cell[C__N][CELL_MAX + 1], const size_t *w)
+{
+	cg_err_t rc = CG_OK;
+	for (size_t c = 0; !rc && c < C__N; c++)
+		rc = c + 1 < C__N ? cg_buf_printf(out, "%-*s  ", (int)w[c], cell[c])
+				  : cg_buf_printf(out, "%s", cell[c]);
+	/* no trailing blanks */
+	while (!rc && out->len && out->data[out->len - 1] == ' ')
+		out->data[--out->len] = '\0';
+	return rc ? rc : cg_buf_putc(out, '\n');
 }
 
 static cg_err_t write_table(const struct cg_findings *f, struct cg_buf *out)
 {
-	static const char *const head[] = { "ID", "LEVEL", "STATUS", "PACKAGE", "INSTALLED",
-					    "FIXED", "KEV" };
-	const char *cell[CG_ARRAY_LEN(head)];
-	size_t w[CG_ARRAY_LEN(head)];
-	char pk[2 * MAX_NAME + 8];
+	static const char *const head[C__N] = { "ID", "LEVEL", "CVSS", "URGENCY", "STATUS",
+						"PACKAGE", "INSTALLED", "FIXED", "KEV" };
+	char cell[C__N][CELL_MAX + 1];
+	size_t w[C__N], by_urgency[3] = { 0 }, ncmd = 0;
 	cg_err_t rc = CG_OK;
 
-	for (size_t c = 0; c < CG_ARRAY_LEN(head); c++)
+	for (size_t c = 0; c < C__N; c++)
 		w[c] = strlen(head[c]);
 	for (size_t i = 0; i < f->n; i++) {
-		table_row(&f->v[i].pub, cell, pk, sizeof(pk));
-		for (size_t c = 0; c < CG_ARRAY_LEN(head); c++)
+		if (f->v[i].pub.suppressed)
+			continue;
+		table_row(&f->v[i].pub, cell);
+		for (size_t c = 0; c < C__N; c++)
 			if (strlen(cell[c]) > w[c])
-				w[c] = strlen(cell[c]) > 60 ? 60 : strlen(cell[c]);
+				w[c] = strlen(cell[c]);
+		if ((size_t)f->v[i].pub.urgency < 3)
+			by_urgency[f->v[i].pub.urgency]++;
 	}
-	for (size_t i = 0; !rc && i <= f->n; i++) {
-		if (i)
-			table_row(&f->v[i - 1].pub, cell, pk, sizeof(pk));
-		else
-			memcpy(cell, head, sizeof(cell));
-		for (size_t c = 0; !rc && c < CG_ARRAY_LEN(head); c++)
-			rc = c + 1 < CG_ARRAY_LEN(head)
-				     ? cg_buf_printf(out, "%-*s  ", (int)w[c], cell[c])
-				     : cg_buf_printf(out, "%s", cell[c]);
-		/* no trailing blanks */
-		while (!rc && out->len && out->data[out->len - 1] == ' ')
-			out->data[--out->len] = '\0';
+	for (size_t c = 0; c < C__N; c++)
+		cell_copy(cell[c], CELL_MAX + 1, head[c]);
+	rc = put_row(out, cell, w);
+	for (size_t i = 0; !rc && i < f->n; i++) {
+		if (f->v[i].pub.suppressed)
+			continue;
+		table_row(&f->v[i].pub, cell);
+		rc = put_row(out, cell, w);
+	}
+	/* what to run for the fix-now findings, each command once */
+	for (size_t i = 0; !rc && i < f->n; i++) {
+		const struct cg_finding *x = &f->v[i].pub;
+		bool seen = false;
+		if (x->suppressed || x->urgency != CG_URGENCY_NOW || !x->fix_command)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !f->v[k].pub.suppressed && f->v[k].pub.urgency == CG_URGENCY_NOW &&
+			       f->v[k].pub.fix_command &&
+			       !strcmp(f->v[k].pub.fix_command, x->fix_command);
+		if (seen)
+			continue;
+		if (!ncmd++)
+			rc = cg_buf_puts(out, "\nFix now:\n");
 		if (!rc)
-			rc = cg_buf_putc(out, '\n');
+			rc = cg_buf_printf(out, "  %s\n", x->fix_command);
 	}
 	if (!rc)
-		rc = cg_buf_printf(out, "\n%zu findings in %zu packages matched (%zu not mappable, %zu "
-				   "database entries skipped: versions that do not parse)\n",
-				   f->n, f->packages, f->unmapped, f->skipped);
+		rc = cg_buf_printf(out,
+				   "\n%zu findings (fix now %zu, can defer %zu, no fix needed yet %zu; "
+				   "%zu suppressed by filters) in %zu packages matched (%zu not "
+				   "mappable, %zu database entries skipped: versions that do not "
+				   "parse)\n",
+				   f->n - f->suppressed, by_urgency[0], by_urgency[1], by_urgency[2],
+				   f->suppressed, f->packages, f->unmapped, f->skipped);
 	return rc;
 }
 
@@ -220,7 +313,12 @@ cg_err_t cg_findings_write(const struct cg_image *img, const struct cg_inventory
 	cg_err_t rc;
 	if (!f || !out)
 		return cg_error_set(err, CG_ERR_ARG, "NULL argument");
-	rc = fmt == CG_SCAN_JSON ? write_json(img, inv, f, out) : write_table(f, out);
+	switch (fmt) {
+	case CG_SCAN_SARIF: return cg_report_sarif_(img, inv, f, out, err);
+	case CG_SCAN_CYCLONEDX: return cg_report_cyclonedx_(img, inv, f, out, err);
+	case CG_SCAN_JSON: rc = write_json(img, inv, f, out); break;
+	default: rc = write_table(f, out); break;
+	}
 	if (rc)
 		return cg_error_set(err, rc, "writing the report: %s", cg_strerror(rc));
 	return CG_OK;

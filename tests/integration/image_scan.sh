@@ -136,7 +136,7 @@ check_eq "debian: image and os in the report" \
 check_eq "table: exit status" "$?" 0
 check_eq "table: a header and one line per finding" \
 	"$(awk 'NF == 0 { exit } { n++ } END { print n - 1 }' "$T_TMP/deb.txt")" "$(jq '.findings | length' "$T_TMP/deb.json")"
-check "table: the header" grep -q '^ID  *LEVEL  *STATUS  *PACKAGE  *INSTALLED  *FIXED' "$T_TMP/deb.txt"
+check "table: the header" grep -q '^ID  *LEVEL  *CVSS  *URGENCY  *STATUS  *PACKAGE  *INSTALLED  *FIXED' "$T_TMP/deb.txt"
 rank() { case $1 in critical) echo 5 ;; high) echo 4 ;; medium) echo 3 ;; low) echo 2 ;; negligible) echo 1 ;; *) echo 0 ;; esac; }
 awk 'NR > 1 && NF == 0 { exit } NR > 1 { print $2, $1 }' "$T_TMP/deb.txt" |
 	while read -r lv id; do echo "$(rank "$lv") $id"; done >"$T_TMP/order"

@@ -7,7 +7,7 @@ T_PASS=0
 T_FAIL=0
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T_TMP=$(mktemp -d "/tmp/cguard-$T_NAME.XXXXXX")
-trap 'rm -rf "$T_TMP"' EXIT
+trap '[ -n "${T_KEEP:-}" ] || rm -rf "$T_TMP"' EXIT
 
 ok() { T_PASS=$((T_PASS + 1)); }
 fail() { T_FAIL=$((T_FAIL + 1)); echo "  FAIL: $*"; }
