@@ -5,11 +5,12 @@
  *  - security-support-ended.debNN: "source last-version end-date [details]"
  *    per line, columns separated by blanks, '#' comments. Each line gives an
  *    advisory "DEBIAN-SUPPORT-ENDED-<NN>-<source>" with one affected entry
- *    under "Debian:<NN>": status EOL, an ECOSYSTEM range {introduced "0",
- *    last_affected <last-version>} (debian-security-support flags installed
- *    versions up to the last supported one; "0" as last version means every
- *    version: no range then), note "security support ended <date>: <details>",
- *    published = the end date.
+ *    under "Debian:<NN>": status EOL for EVERY version (no range: Debian's own
+ *    check-support-status compares no versions, it alerts for every installed
+ *    binary of a listed source; the version column only says which version was
+ *    the last supported one, often an older release's), note "security support
+ *    ended <date> (last supported version <v>): <details>", published = the end
+ *    date.
  *  - security-support-limited: "source [details]". Each line gives
  *    "DEBIAN-SUPPORT-LIMITED-<source>" under the release-less "Debian" (the
  *    file ships in each release's package and names no release), status
@@ -122,7 +123,7 @@ static cg_err_t support_parse(const char *path, const unsigned char *data, size_
 			      const struct cg_adv_sink *sink, struct cg_error *err)
 {
 	cg_err_t rc = CG_OK;
-	char rel[8] = "", eco[16], *id = NULL, *pkg = NULL, *ver = NULL, *note = NULL;
+	char rel[8] = "", eco[16], *id = NULL, *pkg = NULL, *note = NULL;
 	char *date = NULL;
 	bool limited = false;
 	struct cg_cursor cur;
@@ -137,20 +138,17 @@ static cg_err_t support_parse(const char *path, const unsigned char *data, size_
 	snprintf(eco, sizeof(eco), limited ? "Debian" : "Debian:%s", rel);
 	id = malloc(SUP_MAX_LINE + 64);
 	pkg = malloc(SUP_MAX_LINE + 1);
-	ver = malloc(SUP_MAX_LINE + 1);
 	note = malloc(SUP_MAX_LINE + 128);
 	date = malloc(16);
-	if (!id || !pkg || !ver || !note || !date)
+	if (!id || !pkg || !note || !date)
 		CG_FAIL(rc, CG_ERR_NOMEM);
 	cg_cursor_init(&cur, data, len);
 	while (!cg_cursor_eof(&cur)) {
 		struct cg_view rest, wpkg, wver = { NULL, 0 }, wdate = { NULL, 0 }, details;
 		struct cg_advisory adv;
 		struct cg_adv_affected aff;
-		struct cg_adv_range range;
-		struct cg_osv_event ev[2];
 		struct cg_error verr;
-		bool rx;
+		bool rx, zero;
 		if (!cg_cursor_line(&cur, SUP_MAX_LINE, &line))
 			CG_FAIL(rc, cg_error_set(err, CG_ERR_LIMIT, "%s: line %zu too long", path,
 						 lineno + 1));
@@ -178,6 +176,7 @@ static cg_err_t support_parse(const char *path, const unsigned char *data, size_
 		}
 		details = sup_trim(rest);
 		rx = has_regex_chars(wpkg);
+		zero = !limited && wver.len == 1 && wver.p[0] == '0';
 		memcpy(pkg, wpkg.p, wpkg.len);
 		pkg[wpkg.len] = '\0';
 		if (limited)
@@ -190,8 +189,11 @@ static cg_err_t support_parse(const char *path, const unsigned char *data, size_
 				 (const char *)details.p,
 				 rx ? " (package name is a regular expression)" : "");
 		else
-			snprintf(note, SUP_MAX_LINE + 128, "security support ended %.10s%s%.*s%s",
-				 (const char *)wdate.p, details.len ? ": " : "",
+			snprintf(note, SUP_MAX_LINE + 128,
+				 "security support ended %.10s%s%.*s%s%s%.*s%s",
+				 (const char *)wdate.p, zero ? "" : " (last supported version ",
+				 zero ? 0 : (int)wver.len, (const char *)wver.p, zero ? "" : ")",
+				 details.len ? ": " : "",
 				 (int)details.len, (const char *)details.p,
 				 rx ? " (package name is a regular expression)" : "");
 		memset(&adv, 0, sizeof(adv));
@@ -207,15 +209,6 @@ static cg_err_t support_parse(const char *path, const unsigned char *data, size_
 			memcpy(date, wdate.p, 10);
 			date[10] = '\0';
 			adv.published = date;
-			if (!(wver.len == 1 && wver.p[0] == '0')) {
-				memcpy(ver, wver.p, wver.len);
-				ver[wver.len] = '\0';
-				ev[0] = (struct cg_osv_event){ CG_OSV_INTRODUCED, "0" };
-				ev[1] = (struct cg_osv_event){ CG_OSV_LAST_AFFECTED, ver };
-				range = (struct cg_adv_range){ "ECOSYSTEM", ev, 2 };
-				aff.ranges = &range;
-				aff.nranges = 1;
-			}
 		}
 		adv.id = id;
 		adv.summary = note;
@@ -227,7 +220,6 @@ static cg_err_t support_parse(const char *path, const unsigned char *data, size_
 done:
 	free(id);
 	free(pkg);
-	free(ver);
 	free(note);
 	free(date);
 	return rc;

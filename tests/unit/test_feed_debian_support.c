@@ -29,9 +29,10 @@ static void t_support(struct cgt *t)
 	CHECK_INT(t, r.warnings, 0);
 	CHECK_STR(t, frec_find(&r, "DEBIAN-SUPPORT-ENDED-12-suricata"),
 		  "DEBIAN-SUPPORT-ENDED-12-suricata {} [] pub=2026-04-30 wd=0 | Debian:12 "
-		  "suricata(src) EOL sev=- note=security support ended 2026-04-30: Upstream "
+		  "suricata(src) EOL sev=- note=security support ended 2026-04-30 (last supported "
+		  "version 1:6.0.10-1): Upstream "
 		  "security support ended in Aug 2024 and backporting fixes is now unfeasible. "
-		  "See: https://bugs.debian.org/1134367 [ECOSYSTEM i:0 la:1:6.0.10-1]");
+		  "See: https://bugs.debian.org/1134367");
 	/* version 0: every version, no range; the name is a regular expression */
 	CHECK_STR(t, frec_find(&r, "DEBIAN-SUPPORT-ENDED-12-php-horde.*"),
 		  "DEBIAN-SUPPORT-ENDED-12-php-horde.* {} [] pub=2025-03-22 wd=0 | Debian:12 "
@@ -67,8 +68,8 @@ static void t_malformed(struct cgt *t)
 	CHECK_INT(t, r.warnings, 3);
 	CHECK_STR(t, frec_find(&r, "DEBIAN-SUPPORT-ENDED-13-foo"),
 		  "DEBIAN-SUPPORT-ENDED-13-foo {} [] pub=2024-01-01 wd=0 | Debian:13 foo(src) EOL "
-		  "sev=- note=security support ended 2024-01-01: details here [ECOSYSTEM i:0 "
-		  "la:1.0-1]");
+		  "sev=- note=security support ended 2024-01-01 (last supported version 1.0-1): "
+		  "details here");
 	CHECK_INT(t, cg_feed_debian_support.parse("README", (const unsigned char *)lines,
 						  strlen(lines), &sink, &err),
 		  CG_ERR_INVALID);
