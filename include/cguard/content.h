@@ -1,0 +1,43 @@
+/* Image content checks (issue: content checks in the single pass): malware,
+ * secrets and sensitive files, baseline, build-history risks. Each check
+ * reports findings of one shape. */
+#ifndef CGUARD_CONTENT_H
+#define CGUARD_CONTENT_H
+
+#include <cguard/common.h>
+#include <stdint.h>
+
+enum cg_content_kind {
+	CG_CONTENT_MALWARE = 0,  /* a yara rule or a hash list matched a file */
+	CG_CONTENT_SECRET = 1,   /* a credential in a file, ENV, a label or history */
+	CG_CONTENT_FILE = 2,     /* a sensitive file (private key, .aws/credentials, ...) */
+	CG_CONTENT_BASELINE = 3, /* a configuration weakness (CIS Docker 4.x and ours) */
+	CG_CONTENT_HISTORY = 4,  /* a risky build step in the image's history */
+};
+
+enum cg_threat_level {
+	CG_THREAT_LOW = 1,
+	CG_THREAT_MEDIUM = 2,
+	CG_THREAT_HIGH = 3,
+	CG_THREAT_CRITICAL = 4,
+};
+
+/* One content finding. Strings are owned by whoever hands it out. */
+struct cg_content_finding {
+	enum cg_content_kind kind;
+	const char *rule;   /* rule id: "aws-access-key-id", a yara rule name, "hash:md5" ... */
+	const char *type;   /* malware: Trojan, Worm, Virus, Adware, Miner, Webshell, HackTool,
+			     * Rootkit, Ransomware; secrets: the provider ("AWS", "GitHub", ...);
+			     * others: a category */
+	enum cg_threat_level level;
+	const char *title;  /* one line for people */
+	const char *path;   /* absolute path inside the image; NULL for config findings */
+	int layer;          /* layer index; -1 for config findings */
+	const char *where;  /* non-file locations: "env:NAME", "label:KEY", "history:N" */
+	uint64_t line;      /* secrets: 1-based line of the match; 0 when none */
+	const char *match;  /* secrets: the matched text MASKED (never the secret itself) */
+	const char *md5, *sha256; /* malware: hex digests of the whole file, or NULL */
+	const char *advice; /* baseline/history: the hardening advice, or NULL */
+};
+
+#endif
