@@ -12,6 +12,7 @@
 #include <cguard/image.h>
 #include <cguard/rpmdb.h>
 #include <cguard/vulndb.h>
+#include <cguard/vulndb_update.h>
 #include <cguard/cvss.h>
 
 #define CG_VERSION_STRING "0.1.0"
