@@ -2,6 +2,7 @@
  * table for people. Package URLs per the purl specification. */
 #include "util/internal.h"
 #include "image/image_int.h"
+#include "image/sbom_int.h"
 #include "util/utf8.h"
 #include <strings.h>
 #include <sys/random.h>
@@ -549,19 +550,25 @@ static int spdx_license(const char *s, char *out, size_t cap)
 
 /* ---- CycloneDX 1.5 ------------------------------------------------------------ */
 
-static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inventory *inv,
-				struct cg_buf *out, struct cg_error *err)
+cg_err_t cg_sbom_cyclonedx_doc_(const struct cg_image *img, const struct cg_inventory *inv,
+				cg_json **doc, const char ***refs, struct cg_error *err)
 {
 	cg_json *root = cg_json_new_object(), *meta = cg_json_new_object();
 	cg_json *comps = cg_json_new_array(), *deps = cg_json_new_array();
 	cg_json *tools = NULL, *tool = NULL, *main = NULL, *dep_main = NULL, *dep_on = NULL;
-	const struct cg_os_info *os = cg_inventory_os(inv);
+	const struct cg_os_info *os = inv ? cg_inventory_os(inv) : NULL;
+	size_t npkgs = inv ? inv->npkgs : 0;
+	const char **bom_refs = NULL;
 	char uuid[37], urn[64], ts[32];
 	cg_err_t rc = CG_OK;
 	struct cg_buf ref = CG_BUF_INIT(8192);
 	const char *main_ref = "image";
+	cg_json *meta_own = meta; /* until the document holds it */
 
-	if (!root || !meta || !comps || !deps) {
+	*doc = NULL;
+	*refs = NULL;
+	if (!root || !meta || !comps || !deps ||
+	    (npkgs && !(bom_refs = calloc(npkgs, sizeof(*bom_refs))))) {
 		rc = CG_ERR_NOMEM;
 		goto done;
 	}
@@ -572,6 +579,7 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 	SET(root, "specVersion", cg_json_new_string("1.5"));
 	SET(root, "serialNumber", cg_json_new_string(urn));
 	SET(root, "version", cg_json_new_int(1));
+	meta_own = NULL;
 	SET(root, "metadata", meta);
 	SET(meta, "timestamp", cg_json_new_string(ts));
 	tools = cg_json_new_object();
@@ -589,8 +597,9 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 	SET(meta, "component", main);
 	SET(main, "bom-ref", cg_json_new_string(main_ref));
 	SET(main, "type", cg_json_new_string("container"));
-	SET(main, "name", jstr(image_name(img)));
-	if (img->info.manifest_digest || img->info.config_digest)
+	/* no image (a scan of packages from elsewhere): a name all the same */
+	SET(main, "name", jstr(img ? image_name(img) : "unknown"));
+	if (img && (img->info.manifest_digest || img->info.config_digest))
 		SET(main, "version", jstr(img->info.manifest_digest ? img->info.manifest_digest
 								     : img->info.config_digest));
 	dep_main = cg_json_new_object();
@@ -611,7 +620,7 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 			SET(c, "description", jstr(os->pretty_name));
 		ADD(dep_on, cg_json_new_string("os"));
 	}
-	for (size_t i = 0; i < inv->npkgs; i++) {
+	for (size_t i = 0; i < npkgs; i++) {
 		const struct cg_pkg *p = &inv->pkgs[i];
 		cg_json *c = cg_json_new_object(), *props;
 		char idx[48], layer[16], spdx[512];
@@ -633,6 +642,7 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 		if ((rc = cg_buf_puts(&ref, idx)))
 			goto done;
 		SET(c, "bom-ref", jstr(cg_buf_str(&ref)));
+		bom_refs[i] = cg_json_get_str(c, "bom-ref"); /* borrowed from the document */
 		ADD(dep_on, jstr(cg_buf_str(&ref)));
 		if (p->license && *p->license) {
 			cg_json *lics = cg_json_new_array(), *l = cg_json_new_object();
@@ -661,7 +671,7 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 			PROP("cguard:package:path", p->path);
 		snprintf(layer, sizeof(layer), "%d", p->layer);
 		PROP("cguard:package:layer", layer);
-		if (layer_digest(img, inv, p->layer))
+		if (img && layer_digest(img, inv, p->layer))
 			PROP("cguard:package:layer_diff_id", layer_digest(img, inv, p->layer));
 		if (p->src_name)
 			PROP("cguard:package:source_name", p->src_name);
@@ -675,15 +685,34 @@ static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inve
 	comps = NULL;
 	SET(root, "dependencies", deps);
 	deps = NULL;
-	rc = cg_json_dump(root, CG_JSON_PRETTY, out);
-	if (!rc)
-		rc = cg_buf_putc(out, '\n');
-	meta = NULL;
+	*doc = root;
+	*refs = bom_refs;
+	root = NULL;
+	bom_refs = NULL;
 done:
 	cg_buf_release(&ref);
 	cg_json_free(root);
+	cg_json_free(meta_own);
 	cg_json_free(comps);
 	cg_json_free(deps);
+	free(bom_refs);
+	return rc ? cg_error_set(err, rc, "writing CycloneDX: %s", cg_strerror(rc)) : CG_OK;
+}
+
+static cg_err_t write_cyclonedx(const struct cg_image *img, const struct cg_inventory *inv,
+				struct cg_buf *out, struct cg_error *err)
+{
+	cg_json *doc = NULL;
+	const char **refs = NULL;
+	cg_err_t rc = cg_sbom_cyclonedx_doc_(img, inv, &doc, &refs, err);
+
+	if (rc)
+		return rc;
+	rc = cg_json_dump(doc, CG_JSON_PRETTY, out);
+	if (!rc)
+		rc = cg_buf_putc(out, '\n');
+	cg_json_free(doc);
+	free(refs);
 	return rc ? cg_error_set(err, rc, "writing CycloneDX: %s", cg_strerror(rc)) : CG_OK;
 }
 

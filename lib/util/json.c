@@ -275,7 +275,8 @@ static int dump_cb(const char *p, size_t n, void *data)
 
 cg_err_t cg_json_dump(const cg_json *j, unsigned flags, struct cg_buf *out)
 {
-	size_t jf = JSON_ENCODE_ANY;
+	/* 15 significant digits: 9.8 prints as 9.8, not 9.8000000000000007 */
+	size_t jf = JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
 	struct dump_ctx c = { out, CG_OK };
 	if (!j)
 		return CG_ERR_ARG;

@@ -1,10 +1,551 @@
-/* CycloneDX 1.5 scan reports (placeholder until written). */
+/* CycloneDX 1.5 scan reports: the SBOM document `cguard image sbom -f
+ * cyclonedx` writes (lib/image/sbom.c: metadata.component the image,
+ * components with bom-refs) plus `vulnerabilities`, one per advisory, whose
+ * affects[] name the component of every package instance it was found in.
+ * Suppressed findings (the scan's filters) are not written. */
 #include "util/internal.h"
 #include "vulndb/findings.h"
+#include "image/sbom_int.h"
+#include "util/utf8.h"
+
+#define MAX_SHORT (4u << 10)   /* bytes of a description (the summary) */
+#define MAX_TEXT (32u << 10)   /* bytes of a detail (the advisory's text) */
+#define MAX_RECOMMEND 100      /* packages named in a recommendation */
+#define MAX_URL 2048
+#define MAX_STRING (64u << 20) /* any string written: the buffers' cap */
+
+/* ---- strings from feeds and images ------------------------------------------- */
+
+/* A JSON string from untrusted bytes: at most max bytes (cut between two
+ * characters, " [...]" added), bytes that are not UTF-8 replaced by U+FFFD.
+ * NULL only when out of memory. */
+static cg_json *jtext(const char *s, size_t max)
+{
+	struct cg_buf b = CG_BUF_INIT(MAX_STRING);
+	size_t n = strlen(s), len;
+	cg_json *j = NULL;
+	cg_err_t rc = CG_OK;
+
+	if (n <= max && cg_utf8_valid(s, n))
+		return cg_json_new_stringn(s, n);
+	for (size_t i = 0; !rc && i < n; i += len ? len : 1) {
+		len = cg_utf8_next(s + i, n - i, NULL);
+		if (b.len + (len ? len : 3) > max) {
+			rc = cg_buf_puts(&b, " [...]");
+			break;
+		}
+		rc = len ? cg_buf_append(&b, s + i, len) : cg_buf_puts(&b, "\xef\xbf\xbd");
+	}
+	if (!rc)
+		j = cg_json_new_stringn(cg_buf_str(&b), b.len);
+	cg_buf_release(&b);
+	return j;
+}
+
+static cg_json *jstr(const char *s)
+{
+	return s ? jtext(s, (size_t)-1) : cg_json_new_null();
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Is s an absolute http(s) URL that every URI check accepts (references
+ * come from feeds: anything else is left out)? */
+static bool url_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+	if (n > MAX_URL)
+		return false;
+	if (!strncmp(s, "https://", 8))
+		i = 8;
+	else if (!strncmp(s, "http://", 7))
+		i = 7;
+	else
+		return false;
+	if (!s[i] || s[i] == '/' || s[i] == '?' || s[i] == '#')
+		return false;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c))
+			return false;
+		if (c == '%' && !(is_hex(s[i + 1]) && is_hex(s[i + 2])))
+			return false;
+	}
+	return true;
+}
+
+/* Who publishes an advisory and where, by the prefix of its id; OSV's
+ * page for the others. */
+static const struct {
+	const char *prefix, *name, *url;
+} sources[] = {
+	{ "CVE-", "NVD", "https://nvd.nist.gov/vuln/detail/" },
+	{ "GHSA-", "GitHub", "https://github.com/advisories/" },
+	{ "DSA-", "Debian", "https://security-tracker.debian.org/tracker/" },
+	{ "DLA-", "Debian", "https://security-tracker.debian.org/tracker/" },
+	{ "DTSA-", "Debian", "https://security-tracker.debian.org/tracker/" },
+	{ "TEMP-", "Debian", "https://security-tracker.debian.org/tracker/" },
+	{ "RUSTSEC-", "RustSec", "https://rustsec.org/advisories/" },
+	{ "GO-", "Go", "https://pkg.go.dev/vuln/" },
+	{ "PYSEC-", "PyPA", "https://osv.dev/vulnerability/" },
+	{ "ALSA-", "AlmaLinux", "https://osv.dev/vulnerability/" },
+	{ "ALBA-", "AlmaLinux", "https://osv.dev/vulnerability/" },
+	{ "ALEA-", "AlmaLinux", "https://osv.dev/vulnerability/" },
+	{ "RHSA-", "Red Hat", "https://access.redhat.com/errata/" },
+	{ "USN-", "Ubuntu", "https://ubuntu.com/security/notices/" },
+};
+
+/* A source object {"name", "url"} for an advisory id. */
+static cg_json *source_json(const char *id)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *name = "OSV", *base = "https://osv.dev/vulnerability/";
+	struct cg_buf url = CG_BUF_INIT(MAX_URL + 256);
+	cg_json *o = cg_json_new_object();
+	cg_err_t rc;
+
+	for (size_t i = 0; i < CG_ARRAY_LEN(sources); i++)
+		if (!strncmp(id, sources[i].prefix, strlen(sources[i].prefix))) {
+			name = sources[i].name;
+			base = sources[i].url;
+			break;
+		}
+	rc = cg_buf_puts(&url, base);
+	/* the id as one path segment */
+	for (const char *p = id; !rc && *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~:", c)) {
+			rc = cg_buf_putc(&url, (char)c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			rc = cg_buf_append(&url, e, 3);
+		}
+	}
+	if (rc || !o || cg_json_set_str(o, "name", name) ||
+	    cg_json_set_str(o, "url", cg_buf_str(&url))) {
+		cg_json_free(o);
+		o = NULL;
+	}
+	cg_buf_release(&url);
+	return o;
+}
+
+/* ---- advisories ---------------------------------------------------------------- */
+
+/* The findings written (not suppressed), grouped by advisory id; the groups
+ * in the order of their first finding (the list's: level, id, package). */
+struct group {
+	const struct cg_finding_item *first;
+	size_t start, len;
+};
+struct grouping {
+	const struct cg_finding_item **item; /* by id, then list order */
+	size_t n;
+	struct group *g;
+	size_t ngroups;
+};
+
+static int item_by_id(const void *a, const void *b)
+{
+	const struct cg_finding_item *x = *(const struct cg_finding_item *const *)a;
+	const struct cg_finding_item *y = *(const struct cg_finding_item *const *)b;
+	int c = strcmp(x->pub.id, y->pub.id);
+	return c ? c : (x > y) - (x < y);
+}
+
+static int group_by_first(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+static void grouping_release(struct grouping *gr)
+{
+	free(gr->item);
+	free(gr->g);
+}
+
+static cg_err_t grouping_init(struct grouping *gr, const struct cg_findings *f)
+{
+	size_t n = 0;
+	memset(gr, 0, sizeof(*gr));
+	gr->item = calloc(f->n + 1, sizeof(*gr->item));
+	gr->g = calloc(f->n + 1, sizeof(*gr->g));
+	if (!gr->item || !gr->g)
+		return CG_ERR_NOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->v[i].pub.suppressed)
+			gr->item[n++] = &f->v[i];
+	gr->n = n;
+	qsort(gr->item, n, sizeof(*gr->item), item_by_id);
+	for (size_t i = 0; i < n; i++) {
+		if (!i || strcmp(gr->item[i]->pub.id, gr->item[i - 1]->pub.id))
+			gr->g[gr->ngroups++] = (struct group){ gr->item[i], i, 0 };
+		gr->g[gr->ngroups - 1].len++;
+	}
+	qsort(gr->g, gr->ngroups, sizeof(*gr->g), group_by_first);
+	return CG_OK;
+}
+
+/* ---- components of packages the inventory does not hold --------------------------- */
+
+/* Findings of packages from elsewhere (no inventory, or an index past it:
+ * an SBOM's packages) get a component each, "cguard:package:INDEX". */
+static int item_by_pkg(const void *a, const void *b)
+{
+	const struct cg_finding_item *x = *(const struct cg_finding_item *const *)a;
+	const struct cg_finding_item *y = *(const struct cg_finding_item *const *)b;
+	return (x->pub.pkg_index > y->pub.pkg_index) - (x->pub.pkg_index < y->pub.pkg_index);
+}
+
+static cg_err_t other_components(cg_json *doc, const struct grouping *gr, size_t npkgs)
+{
+	const struct cg_finding_item **v = calloc(gr->n + 1, sizeof(*v));
+	cg_json *comps = cg_json_get(doc, "components");
+	cg_json *dep_on = cg_json_get(cg_json_array_at(cg_json_get(doc, "dependencies"), 0),
+				      "dependsOn");
+	struct cg_buf b = CG_BUF_INIT(1u << 16);
+	size_t n = 0;
+	cg_err_t rc = CG_OK;
+
+	if (!v)
+		CG_FAIL(rc, CG_ERR_NOMEM);
+	for (size_t i = 0; i < gr->n; i++)
+		if (gr->item[i]->pub.pkg_index >= npkgs)
+			v[n++] = gr->item[i];
+	qsort(v, n, sizeof(*v), item_by_pkg);
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_finding *x = &v[i]->pub;
+		struct cg_pkg p = { .type = x->pkg_type, .name = x->pkg_name,
+				    .version = x->pkg_version, .path = x->pkg_path,
+				    .layer = x->pkg_layer };
+		char ref[64];
+		cg_json *c;
+		if (i && x->pkg_index == v[i - 1]->pub.pkg_index)
+			continue;
+		snprintf(ref, sizeof(ref), "cguard:package:%zu", x->pkg_index);
+		cg_buf_reset(&b);
+		if ((rc = cg_json_append(comps, c = cg_json_new_object())) ||
+		    (rc = cg_json_set_str(c, "type", "library")) ||
+		    (rc = cg_json_set(c, "name", jstr(x->pkg_name))) ||
+		    (x->pkg_version && (rc = cg_json_set(c, "version", jstr(x->pkg_version)))) ||
+		    (rc = cg_json_set_str(c, "bom-ref", ref)) ||
+		    (rc = cg_json_append(dep_on, cg_json_new_string(ref))))
+			goto done;
+		if (x->pkg_type && x->pkg_name && x->pkg_version && !cg_pkg_purl(&p, NULL, &b) &&
+		    (rc = cg_json_set(c, "purl", jstr(cg_buf_str(&b)))))
+			goto done;
+	}
+done:
+	free(v);
+	cg_buf_release(&b);
+	return rc;
+}
+
+/* ---- vulnerabilities ---------------------------------------------------------------- */
+
+/* CycloneDX's severity words. */
+static const char *cdx_severity(enum cg_finding_level l)
+{
+	static const char *const names[CG_LEVEL_COUNT] = {
+		[CG_LEVEL_UNKNOWN] = "unknown", [CG_LEVEL_NEGLIGIBLE] = "info",
+		[CG_LEVEL_LOW] = "low",         [CG_LEVEL_MEDIUM] = "medium",
+		[CG_LEVEL_HIGH] = "high",       [CG_LEVEL_CRITICAL] = "critical",
+	};
+	return (size_t)l < CG_ARRAY_LEN(names) ? names[l] : "unknown";
+}
+
+/* The CVSS method of a severity entry, NULL when it is not CVSS. */
+static const char *cvss_method(const struct cg_finding_severity *s)
+{
+	if (!s->type || !s->score || strncmp(s->type, "CVSS", 4))
+		return NULL;
+	if (!strncmp(s->score, "CVSS:4.0/", 9))
+		return "CVSSv4";
+	if (!strncmp(s->score, "CVSS:3.1/", 9))
+		return "CVSSv31";
+	if (!strncmp(s->score, "CVSS:3.0/", 9))
+		return "CVSSv3";
+	return !strcmp(s->type, "CVSS_V2") ? "CVSSv2" : NULL;
+}
+
+/* The rating scale of CVSS v3.x and v4.0; v2.0 has none: NVD's ranges. */
+static const char *cvss_severity(unsigned score10, bool v2)
+{
+	if (score10 >= 90 && !v2)
+		return "critical";
+	if (score10 >= 70)
+		return "high";
+	if (score10 >= 40)
+		return "medium";
+	return score10 || v2 ? "low" : "none";
+}
+
+static cg_err_t ratings_json(const struct grouping *gr, const struct group *g, cg_json *ratings)
+{
+	const struct cg_finding *x = &g->first->pub;
+	cg_err_t rc = CG_OK;
+
+	/* the advisory's scores, from the source of the advisory */
+	for (size_t i = 0; !rc && i < x->nseverities; i++) {
+		const struct cg_finding_severity *s = &x->severities[i];
+		const char *m = cvss_method(s);
+		cg_json *r, *src;
+		/* (a CVSS entry whose vector is of no known version is left out) */
+		if (!s->type || !s->score || (!m && !strncmp(s->type, "CVSS", 4)))
+			continue;
+		if ((rc = cg_json_append(ratings, r = cg_json_new_object())))
+			break;
+		if (!m) {
+			/* a vendor's word: its name is the source */
+			enum cg_finding_level l = cg_finding_level_of_word_(s->score);
+			if ((rc = cg_json_set(r, "source", src = cg_json_new_object())) ||
+			    (rc = cg_json_set(src, "name", jstr(s->type))) ||
+			    (rc = cg_json_set_str(r, "severity", cdx_severity(l))) ||
+			    (rc = cg_json_set_str(r, "method", "other")))
+				break;
+			continue;
+		}
+		if ((rc = cg_json_set(r, "source", source_json(x->id))) ||
+		    (s->score10 &&
+		     (rc = cg_json_set(r, "score", cg_json_new_real(s->score10 / 10.0)))))
+			break;
+		if ((rc = cg_json_set_str(r, "severity",
+					  cvss_severity(s->score10, !strcmp(m, "CVSSv2")))) ||
+		    (rc = cg_json_set_str(r, "method", m)) ||
+		    (rc = cg_json_set(r, "vector", jstr(s->score))))
+			break;
+	}
+	/* the feeds' words for each ecosystem ("Debian:11": "unimportant"), once each */
+	for (size_t i = 0; !rc && i < g->len; i++) {
+		const struct cg_finding *y = &gr->item[g->start + i]->pub, *z;
+		bool seen = false;
+		cg_json *r, *src;
+		if (!y->severity)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++) {
+			z = &gr->item[g->start + k]->pub;
+			seen = z->severity && !strcmp(z->severity, y->severity) && z->ecosystem &&
+			       y->ecosystem && !strcmp(z->ecosystem, y->ecosystem);
+		}
+		if (seen)
+			continue;
+		if ((rc = cg_json_append(ratings, r = cg_json_new_object())) ||
+		    (rc = cg_json_set(r, "source", src = cg_json_new_object())) ||
+		    (rc = cg_json_set(src, "name", jstr(y->ecosystem ? y->ecosystem : x->id))) ||
+		    (rc = cg_json_set_str(r, "severity",
+					  cdx_severity(cg_finding_level_of_word_(y->severity)))) ||
+		    (rc = cg_json_set_str(r, "method", "other")) ||
+		    (rc = cg_json_set(r, "justification", jtext(y->severity, MAX_SHORT))))
+			break;
+	}
+	return rc;
+}
+
+/* Two digits at s, at most max; -1 when they are not. */
+static int two_digits(const char *s, int max)
+{
+	int v;
+	if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
+		return -1;
+	v = (s[0] - '0') * 10 + (s[1] - '0');
+	return v <= max ? v : -1;
+}
+
+/* A date-time of RFC 3339 from the feed's "YYYY-MM-DD[THH:MM:SS[.frac](Z|+HH:MM)]",
+ * false for anything else. */
+static bool published(const char *s, char *out, size_t cap)
+{
+	size_t i = 10;
+	for (int k = 0; k < 4; k++)
+		if (!(s[k] >= '0' && s[k] <= '9'))
+			return false;
+	if (s[4] != '-' || two_digits(s + 5, 12) < 1 || s[7] != '-' || two_digits(s + 8, 31) < 1)
+		return false;
+	if (!s[i])
+		return (size_t)snprintf(out, cap, "%sT00:00:00Z", s) < cap;
+	if (s[10] != 'T' || two_digits(s + 11, 23) < 0 || s[13] != ':' ||
+	    two_digits(s + 14, 59) < 0 || s[16] != ':' || two_digits(s + 17, 60) < 0)
+		return false;
+	i = 19;
+	if (s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	if (!(s[i] == 'Z' && !s[i + 1]) &&
+	    !((s[i] == '+' || s[i] == '-') && two_digits(s + i + 1, 23) >= 0 && s[i + 3] == ':' &&
+	      two_digits(s + i + 4, 59) >= 0 && !s[i + 6]))
+		return false;
+	return (size_t)snprintf(out, cap, "%s", s) < cap;
+}
+
+static cg_err_t recommendation(const struct grouping *gr, const struct group *g, struct cg_buf *b)
+{
+	cg_err_t rc = CG_OK;
+	size_t i;
+	for (i = 0; !rc && i < g->len && i < MAX_RECOMMEND && b->len < MAX_TEXT; i++) {
+		const struct cg_finding *y = &gr->item[g->start + i]->pub;
+		if (i && (rc = cg_buf_puts(b, "; ")))
+			break;
+		if (y->status == CG_FINDING_FIXED && y->fixed)
+			rc = cg_buf_printf(b, "Upgrade %s to %s", y->pkg_name, y->fixed);
+		else if (y->status == CG_FINDING_EOL)
+			rc = cg_buf_printf(b, "Replace %s: it gets no security support",
+					   y->pkg_name);
+		else
+			rc = cg_buf_printf(b, "No fix for %s yet", y->pkg_name);
+		if (!rc && y->fix_command)
+			rc = cg_buf_printf(b, " (%s)", y->fix_command);
+	}
+	if (!rc && g->len > i)
+		rc = cg_buf_printf(b, "; and %zu more", g->len - i);
+	return rc;
+}
+
+static cg_err_t property(cg_json *props, const char *name, const char *value)
+{
+	cg_json *p;
+	cg_err_t rc;
+	if ((rc = cg_json_append(props, p = cg_json_new_object())) ||
+	    (rc = cg_json_set_str(p, "name", name)))
+		return rc;
+	return cg_json_set(p, "value", jstr(value));
+}
+
+static cg_err_t vuln_json(const struct grouping *gr, const struct group *g,
+			  const char *const *refs, size_t npkgs, cg_json *v)
+{
+	const struct cg_finding *x = &g->first->pub;
+	struct cg_buf b = CG_BUF_INIT(MAX_STRING);
+	enum cg_finding_urgency urgency = CG_URGENCY_NOT_YET;
+	bool kev = false, status[3] = { false };
+	char date[64];
+	cg_json *a, *o, *props;
+	cg_err_t rc;
+
+	if ((rc = cg_buf_printf(&b, "vulnerability:%s", x->id)) ||
+	    (rc = cg_json_set(v, "bom-ref", jstr(cg_buf_str(&b)))) ||
+	    (rc = cg_json_set(v, "id", jstr(x->id))) ||
+	    (rc = cg_json_set(v, "source", source_json(x->id))))
+		goto done;
+	if (x->naliases) {
+		if ((rc = cg_json_set(v, "references", a = cg_json_new_array())))
+			goto done;
+		for (size_t i = 0; i < x->naliases; i++) {
+			if (!strcmp(x->aliases[i], x->id))
+				continue;
+			if ((rc = cg_json_append(a, o = cg_json_new_object())) ||
+			    (rc = cg_json_set(o, "id", jstr(x->aliases[i]))) ||
+			    (rc = cg_json_set(o, "source", source_json(x->aliases[i]))))
+				goto done;
+		}
+	}
+	/* no ratings: none written */
+	if (!(a = cg_json_new_array()))
+		CG_FAIL(rc, CG_ERR_NOMEM);
+	rc = ratings_json(gr, g, a);
+	if (!rc && cg_json_array_len(a))
+		rc = cg_json_set(v, "ratings", cg_json_ref(a));
+	cg_json_free(a);
+	if (rc)
+		goto done;
+	if ((x->summary && (rc = cg_json_set(v, "description", jtext(x->summary, MAX_SHORT)))) ||
+	    (x->details && (rc = cg_json_set(v, "detail", jtext(x->details, MAX_TEXT)))))
+		goto done;
+	cg_buf_reset(&b);
+	if ((rc = recommendation(gr, g, &b)) ||
+	    (rc = cg_json_set(v, "recommendation", jtext(cg_buf_str(&b), MAX_TEXT))))
+		goto done;
+	if (x->published && published(x->published, date, sizeof(date)) &&
+	    (rc = cg_json_set_str(v, "published", date)))
+		goto done;
+	if ((rc = cg_json_set(v, "advisories", a = cg_json_new_array())))
+		goto done;
+	for (size_t i = 0; i < x->nreferences; i++)
+		if (url_ok(x->references[i]) &&
+		    ((rc = cg_json_append(a, o = cg_json_new_object())) ||
+		     (rc = cg_json_set_str(o, "url", x->references[i]))))
+			goto done;
+	if (!cg_json_array_len(a)) {
+		/* no usable reference: the source's page */
+		cg_json *src = source_json(x->id);
+		rc = cg_json_append(a, o = cg_json_new_object());
+		if (!rc)
+			rc = cg_json_set(o, "url", cg_json_ref(cg_json_get(src, "url")));
+		cg_json_free(src);
+		if (rc)
+			goto done;
+	}
+	if ((rc = cg_json_set(v, "affects", a = cg_json_new_array())))
+		goto done;
+	for (size_t i = 0; i < g->len; i++) {
+		const struct cg_finding *y = &gr->item[g->start + i]->pub;
+		char ref[64];
+		cg_json *vs, *ver;
+		/* the inventory's component, or other_components()' */
+		snprintf(ref, sizeof(ref), "cguard:package:%zu", y->pkg_index);
+		if ((rc = cg_json_append(a, o = cg_json_new_object())) ||
+		    (rc = cg_json_set(o, "ref",
+				      jstr(y->pkg_index < npkgs ? refs[y->pkg_index] : ref))))
+			goto done;
+		if (y->pkg_version &&
+		    ((rc = cg_json_set(o, "versions", vs = cg_json_new_array())) ||
+		     (rc = cg_json_append(vs, ver = cg_json_new_object())) ||
+		     (rc = cg_json_set(ver, "version", jstr(y->pkg_version))) ||
+		     (rc = cg_json_set_str(ver, "status", "affected"))))
+			goto done;
+		if (y->urgency < urgency)
+			urgency = y->urgency;
+		kev |= y->kev;
+		if ((size_t)y->status < CG_ARRAY_LEN(status))
+			status[y->status] = true;
+	}
+	if ((rc = cg_json_set(v, "properties", props = cg_json_new_array())) ||
+	    (rc = property(props, "cguard:urgency", cg_finding_urgency_name(urgency))))
+		goto done;
+	for (size_t s = 0; s < CG_ARRAY_LEN(status); s++)
+		if (status[s] &&
+		    (rc = property(props, "cguard:status",
+				   cg_finding_status_name((enum cg_finding_status)s))))
+			goto done;
+	rc = property(props, "cguard:kev", kev ? "true" : "false");
+done:
+	cg_buf_release(&b);
+	return rc;
+}
 
 cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_inventory *inv,
 			      const struct cg_findings *f, struct cg_buf *out, struct cg_error *err)
 {
-	(void)img, (void)inv, (void)f, (void)out;
-	return cg_error_set(err, CG_ERR_UNSUPPORTED, "CycloneDX reports are not written yet");
+	struct grouping gr;
+	cg_json *doc = NULL, *vulns;
+	const char **refs = NULL;
+	size_t npkgs = inv ? cg_inventory_pkg_count(inv) : 0;
+	cg_err_t rc = grouping_init(&gr, f);
+
+	if (rc)
+		goto done;
+	if ((rc = cg_sbom_cyclonedx_doc_(img, inv, &doc, &refs, err))) {
+		grouping_release(&gr);
+		return rc;
+	}
+	if ((rc = other_components(doc, &gr, npkgs)) ||
+	    (rc = cg_json_set(doc, "vulnerabilities", vulns = cg_json_new_array())))
+		goto done;
+	for (size_t k = 0; k < gr.ngroups; k++) {
+		cg_json *v;
+		if ((rc = cg_json_append(vulns, v = cg_json_new_object())) ||
+		    (rc = vuln_json(&gr, &gr.g[k], refs, npkgs, v)))
+			goto done;
+	}
+	if (!(rc = cg_json_dump(doc, CG_JSON_PRETTY, out)))
+		rc = cg_buf_putc(out, '\n');
+done:
+	grouping_release(&gr);
+	cg_json_free(doc);
+	free(refs);
+	return rc ? cg_error_set(err, rc, "writing CycloneDX: %s", cg_strerror(rc)) : CG_OK;
 }

@@ -1,10 +1,598 @@
-/* SARIF 2.1.0 scan reports (placeholder until written). */
+/* SARIF 2.1.0 scan reports (OASIS Standard, with errata 01): one run, one
+ * rule per advisory, one result per finding (an advisory in one package
+ * instance). What GitHub code scanning reads is there: the rules'
+ * properties."security-severity" (the CVSS base score as a string), the
+ * results' level and partialFingerprints (so a finding keeps its alert
+ * across runs), and a location: the file inside the image the package was
+ * found in. Suppressed findings (the scan's filters) are not written. */
 #include "util/internal.h"
 #include "vulndb/findings.h"
+#include "util/digest.h"
+#include "util/utf8.h"
+
+#define SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
+#define MAX_SHORT 1024          /* bytes of shortDescription (a summary) */
+#define MAX_TEXT (16u << 10)    /* bytes of fullDescription (the details) */
+#define MAX_HELP_ROWS 100       /* packages listed in a rule's help */
+#define MAX_HELP_REFS 10        /* links listed in a rule's help */
+#define MAX_URL 2048
+#define MAX_STRING (64u << 20) /* any string written: the buffers' cap */
+
+/* ---- strings from feeds and images ------------------------------------------- */
+
+/* A JSON string from untrusted bytes: at most max bytes (cut between two
+ * characters, " [...]" added), bytes that are not UTF-8 replaced by U+FFFD.
+ * NULL only when out of memory. */
+static cg_json *jtext(const char *s, size_t max)
+{
+	struct cg_buf b = CG_BUF_INIT(MAX_STRING);
+	size_t n = strlen(s), len;
+	cg_json *j = NULL;
+	cg_err_t rc = CG_OK;
+
+	if (n <= max && cg_utf8_valid(s, n))
+		return cg_json_new_stringn(s, n);
+	for (size_t i = 0; !rc && i < n; i += len ? len : 1) {
+		len = cg_utf8_next(s + i, n - i, NULL);
+		if (b.len + (len ? len : 3) > max) {
+			rc = cg_buf_puts(&b, " [...]");
+			break;
+		}
+		rc = len ? cg_buf_append(&b, s + i, len) : cg_buf_puts(&b, "\xef\xbf\xbd");
+	}
+	if (!rc)
+		j = cg_json_new_stringn(cg_buf_str(&b), b.len);
+	cg_buf_release(&b);
+	return j;
+}
+
+static cg_json *jstr(const char *s)
+{
+	return s ? jtext(s, (size_t)-1) : cg_json_new_null();
+}
+
+/* A multiformatMessageString {"text": ...}. */
+static cg_json *message(const char *text, size_t max)
+{
+	cg_json *m = cg_json_new_object();
+	if (m && cg_json_set(m, "text", jtext(text, max))) {
+		cg_json_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Percent-encode what a URI path may not hold as it is (and ':', which
+ * would make a relative reference's first segment a scheme; and '/' unless
+ * keep_slash: one path segment). */
+static cg_err_t uri_path(struct cg_buf *b, const char *s, bool keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	cg_err_t rc = CG_OK;
+	for (; *s && !rc; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~!$&'()*+,;=@", c) || (c == '/' && keep_slash)) {
+			rc = cg_buf_putc(b, (char)c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			rc = cg_buf_append(b, e, 3);
+		}
+	}
+	return rc;
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Is s an absolute http(s) URL that every URI check accepts (references
+ * come from feeds: anything else is left out)? */
+static bool url_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+	if (n > MAX_URL)
+		return false;
+	if (!strncmp(s, "https://", 8))
+		i = 8;
+	else if (!strncmp(s, "http://", 7))
+		i = 7;
+	else
+		return false;
+	if (!s[i] || s[i] == '/' || s[i] == '?' || s[i] == '#')
+		return false;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c))
+			return false;
+		if (c == '%' && !(is_hex(s[i + 1]) && is_hex(s[i + 2])))
+			return false;
+	}
+	return true;
+}
+
+/* Where an advisory is published, by the prefix of its id. */
+static const struct {
+	const char *prefix, *url;
+} sources[] = {
+	{ "CVE-", "https://nvd.nist.gov/vuln/detail/" },
+	{ "GHSA-", "https://github.com/advisories/" },
+	{ "DSA-", "https://security-tracker.debian.org/tracker/" },
+	{ "DLA-", "https://security-tracker.debian.org/tracker/" },
+	{ "DTSA-", "https://security-tracker.debian.org/tracker/" },
+	{ "TEMP-", "https://security-tracker.debian.org/tracker/" },
+	{ "RUSTSEC-", "https://rustsec.org/advisories/" },
+	{ "GO-", "https://pkg.go.dev/vuln/" },
+	{ "RHSA-", "https://access.redhat.com/errata/" },
+	{ "USN-", "https://ubuntu.com/security/notices/" },
+};
+
+static cg_err_t advisory_url(struct cg_buf *b, const char *id)
+{
+	const char *base = "https://osv.dev/vulnerability/";
+	cg_err_t rc;
+	for (size_t i = 0; i < CG_ARRAY_LEN(sources); i++)
+		if (!strncmp(id, sources[i].prefix, strlen(sources[i].prefix))) {
+			base = sources[i].url;
+			break;
+		}
+	if ((rc = cg_buf_puts(b, base)))
+		return rc;
+	return uri_path(b, id, false);
+}
+
+/* ---- advisories ---------------------------------------------------------------- */
+
+/* The findings written (not suppressed), grouped by advisory id; the groups
+ * in the order of their first finding (the list's: level, id, package). */
+struct group {
+	const struct cg_finding_item *first;
+	size_t start, len;
+};
+struct grouping {
+	const struct cg_finding_item **item; /* by id, then list order */
+	struct group *g;
+	size_t ngroups;
+	size_t *group_of; /* per finding of the list: its group (suppressed: none) */
+};
+
+static int item_by_id(const void *a, const void *b)
+{
+	const struct cg_finding_item *x = *(const struct cg_finding_item *const *)a;
+	const struct cg_finding_item *y = *(const struct cg_finding_item *const *)b;
+	int c = strcmp(x->pub.id, y->pub.id);
+	return c ? c : (x > y) - (x < y);
+}
+
+static int group_by_first(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+static void grouping_release(struct grouping *gr)
+{
+	free(gr->item);
+	free(gr->g);
+	free(gr->group_of);
+}
+
+static cg_err_t grouping_init(struct grouping *gr, const struct cg_findings *f)
+{
+	size_t n = 0;
+	memset(gr, 0, sizeof(*gr));
+	gr->item = calloc(f->n + 1, sizeof(*gr->item));
+	gr->g = calloc(f->n + 1, sizeof(*gr->g));
+	gr->group_of = calloc(f->n + 1, sizeof(*gr->group_of));
+	if (!gr->item || !gr->g || !gr->group_of)
+		return CG_ERR_NOMEM;
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->v[i].pub.suppressed)
+			gr->item[n++] = &f->v[i];
+	qsort(gr->item, n, sizeof(*gr->item), item_by_id);
+	for (size_t i = 0; i < n; i++) {
+		if (!i || strcmp(gr->item[i]->pub.id, gr->item[i - 1]->pub.id))
+			gr->g[gr->ngroups++] = (struct group){ gr->item[i], i, 0 };
+		gr->g[gr->ngroups - 1].len++;
+	}
+	qsort(gr->g, gr->ngroups, sizeof(*gr->g), group_by_first);
+	for (size_t k = 0; k < gr->ngroups; k++)
+		for (size_t i = 0; i < gr->g[k].len; i++)
+			gr->group_of[gr->item[gr->g[k].start + i] - f->v] = k;
+	return CG_OK;
+}
+
+static const char *sarif_level(enum cg_finding_level l)
+{
+	if (l >= CG_LEVEL_HIGH)
+		return "error";
+	return l == CG_LEVEL_MEDIUM ? "warning" : "note";
+}
+
+/* Markdown text (a table cell) of at most max bytes of s: punctuation that
+ * means something there escaped, line breaks and other control characters
+ * made spaces. */
+static cg_err_t md_text(struct cg_buf *b, const char *s, size_t max)
+{
+	cg_err_t rc = CG_OK;
+	for (const char *end = s + strnlen(s, max); s < end && !rc; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			rc = cg_buf_putc(b, ' ');
+		else if (strchr("\\`*_{}[]<>()#!|~", c))
+			rc = cg_buf_printf(b, "\\%c", c);
+		else
+			rc = cg_buf_putc(b, (char)c);
+	}
+	return rc;
+}
+
+/* help.text and help.markdown of a rule: the summary, then each package. */
+static cg_err_t rule_help(const struct grouping *gr, const struct group *g, struct cg_buf *text,
+			  struct cg_buf *md)
+{
+	const struct cg_finding *x = &g->first->pub;
+	size_t nref = 0, rows;
+	cg_err_t rc;
+
+	if ((rc = cg_buf_printf(text, "%s (%s)", x->id, cg_finding_level_name(x->level))) ||
+	    (x->summary && (rc = cg_buf_printf(text, ": %.*s", MAX_SHORT, x->summary))) ||
+	    (rc = cg_buf_puts(md, "**")) || (rc = md_text(md, x->id, MAX_SHORT)) ||
+	    (rc = cg_buf_printf(md, "** (%s)", cg_finding_level_name(x->level))))
+		return rc;
+	if (x->summary &&
+	    ((rc = cg_buf_puts(md, "\n\n")) || (rc = md_text(md, x->summary, MAX_SHORT))))
+		return rc;
+	if ((rc = cg_buf_puts(text, "\n")) ||
+	    (rc = cg_buf_puts(md, "\n\n| Package | Installed | Fixed | Fix command |\n"
+				  "| --- | --- | --- | --- |\n")))
+		return rc;
+	/* rows past MAX_HELP_ROWS or MAX_TEXT bytes are counted, not listed */
+	for (rows = 0; !rc && rows < g->len && rows < MAX_HELP_ROWS && md->len < MAX_TEXT; rows++) {
+		const struct cg_finding *y = &gr->item[g->start + rows]->pub;
+		const char *inst = y->installed ? y->installed : y->pkg_version;
+		rc = cg_buf_printf(text, "\nPackage %.*s, installed %.*s: %s%.*s", MAX_SHORT,
+				   y->pkg_name, MAX_SHORT, inst,
+				   y->fixed ? "fixed in " : "no fix yet", MAX_SHORT,
+				   y->fixed ? y->fixed : "");
+		if (!rc && y->fix_command)
+			rc = cg_buf_printf(text, " (%s)", y->fix_command);
+		if (!rc)
+			rc = cg_buf_puts(md, "| ");
+		if (!rc)
+			rc = md_text(md, y->pkg_name, MAX_SHORT);
+		if (!rc && y->package && strcmp(y->package, y->pkg_name) &&
+		    !(rc = cg_buf_puts(md, " (source ")) &&
+		    !(rc = md_text(md, y->package, MAX_SHORT)))
+			rc = cg_buf_putc(md, ')');
+		if (!rc && !(rc = cg_buf_puts(md, " | ")) && !(rc = md_text(md, inst, MAX_SHORT)) &&
+		    !(rc = cg_buf_puts(md, " | ")))
+			rc = md_text(md, y->fixed ? y->fixed : "no fix yet", MAX_SHORT);
+		if (!rc)
+			rc = cg_buf_puts(md, " | ");
+		if (!rc && y->fix_command && !strchr(y->fix_command, '`'))
+			rc = cg_buf_printf(md, "`%s`", y->fix_command);
+		if (!rc)
+			rc = cg_buf_puts(md, " |\n");
+	}
+	if (!rc && g->len > rows) {
+		if (!(rc = cg_buf_printf(text, "\n... and %zu more", g->len - rows)))
+			rc = cg_buf_printf(md, "\n... and %zu more\n", g->len - rows);
+	}
+	for (size_t i = 0; !rc && i < x->nreferences && nref < MAX_HELP_REFS; i++) {
+		if (!url_ok(x->references[i]))
+			continue;
+		if (!nref++ && (rc = cg_buf_puts(md, "\nReferences:\n")))
+			break;
+		rc = cg_buf_printf(md, "- <%s>\n", x->references[i]);
+	}
+	return rc;
+}
+
+static cg_err_t rule_json(const struct grouping *gr, const struct group *g, cg_json *r)
+{
+	const struct cg_finding *x = &g->first->pub;
+	enum cg_finding_level level = CG_LEVEL_UNKNOWN;
+	unsigned cvss = 0;
+	bool have_cvss = false, kev = false;
+	struct cg_buf text = CG_BUF_INIT(MAX_STRING), md = CG_BUF_INIT(MAX_STRING);
+	struct cg_buf uri = CG_BUF_INIT(MAX_URL + 256);
+	cg_json *props = cg_json_new_object(), *tags = cg_json_new_array(), *o;
+	cg_err_t rc = CG_OK;
+
+	if (!props || !tags)
+		CG_FAIL(rc, CG_ERR_NOMEM);
+	for (size_t i = 0; i < g->len; i++) {
+		const struct cg_finding *y = &gr->item[g->start + i]->pub;
+		if (y->level > level)
+			level = y->level;
+		if (y->cvss_vector && (!have_cvss || y->cvss_score10 > cvss)) {
+			cvss = y->cvss_score10;
+			have_cvss = true;
+		}
+		kev |= y->kev;
+	}
+	for (size_t i = 0; i < x->nreferences && !uri.len; i++)
+		if (url_ok(x->references[i]) && (rc = cg_buf_puts(&uri, x->references[i])))
+			goto done;
+	if (!uri.len && (rc = advisory_url(&uri, x->id)))
+		goto done;
+	if ((rc = rule_help(gr, g, &text, &md)))
+		goto done;
+	if ((rc = cg_json_set(r, "id", jstr(x->id))) ||
+	    (rc = cg_json_set(r, "name", jstr(x->id))) ||
+	    (rc = cg_json_set(r, "shortDescription",
+			      message(x->summary ? x->summary : x->id, MAX_SHORT))) ||
+	    (rc = cg_json_set(r, "fullDescription",
+			      message(x->details ? x->details : x->summary ? x->summary : x->id,
+				      MAX_TEXT))) ||
+	    (rc = cg_json_set(r, "helpUri", jstr(cg_buf_str(&uri)))))
+		goto done;
+	o = message(cg_buf_str(&text), MAX_TEXT);
+	if ((rc = cg_json_set(r, "help", o)) ||
+	    (rc = cg_json_set(o, "markdown", jtext(cg_buf_str(&md), 2 * MAX_TEXT))))
+		goto done;
+	o = cg_json_new_object();
+	if ((rc = cg_json_set(r, "defaultConfiguration", o)) ||
+	    (rc = cg_json_set_str(o, "level", sarif_level(level))))
+		goto done;
+	if ((rc = cg_json_append(tags, cg_json_new_string("vulnerability"))) ||
+	    (rc = cg_json_append(tags, cg_json_new_string("security"))) ||
+	    (rc = cg_json_append(tags, cg_json_new_string(cg_finding_level_name(level)))) ||
+	    (kev && (rc = cg_json_append(tags, cg_json_new_string("known-exploited")))))
+		goto done;
+	if (have_cvss) {
+		char score[16];
+		snprintf(score, sizeof(score), "%u.%u", cvss / 10, cvss % 10);
+		if ((rc = cg_json_set_str(props, "security-severity", score)))
+			goto done;
+	}
+	rc = cg_json_set(props, "tags", tags);
+	tags = NULL;
+	if (rc || (rc = cg_json_set(r, "properties", props)))
+		goto done;
+	props = NULL;
+done:
+	cg_json_free(props);
+	cg_json_free(tags);
+	cg_buf_release(&text);
+	cg_buf_release(&md);
+	cg_buf_release(&uri);
+	return rc;
+}
+
+/* ---- results ----------------------------------------------------------------------- */
+
+static cg_err_t result_message(const struct cg_finding *x, struct cg_buf *b)
+{
+	cg_err_t rc = cg_buf_printf(b, "Package %s %s", x->pkg_name, x->pkg_version);
+	if (!rc && x->package && strcmp(x->package, x->pkg_name))
+		rc = cg_buf_printf(b, " (source %s)", x->package);
+	if (!rc)
+		rc = cg_buf_printf(b, " is affected by %s (%s).", x->id,
+				   cg_finding_level_name(x->level));
+	if (rc)
+		return rc;
+	if (x->status == CG_FINDING_FIXED && x->fixed)
+		rc = cg_buf_printf(b, " Fixed in %s.", x->fixed);
+	else if (x->status == CG_FINDING_EOL)
+		rc = cg_buf_puts(b, " No fix: the package gets no security support.");
+	else
+		rc = cg_buf_puts(b, " No fix yet.");
+	if (!rc && x->kev)
+		rc = cg_buf_puts(b, " Known to be exploited (CISA KEV).");
+	return rc;
+}
+
+/* What identifies a finding across runs: advisory, package, version, path. */
+static cg_err_t fingerprint(const struct cg_finding *x, char out[CG_DIGEST_STR_LEN + 1])
+{
+	struct cg_buf b = CG_BUF_INIT(MAX_STRING);
+	cg_err_t rc = cg_buf_printf(&b, "%s|%s|%s|%s", x->id, x->pkg_name, x->pkg_version,
+				    x->pkg_path ? x->pkg_path : "");
+	if (!rc)
+		rc = cg_sha256_hex(b.data, b.len, out);
+	cg_buf_release(&b);
+	return rc;
+}
+
+static cg_err_t result_locations(const struct cg_finding *x, const char *image,
+				 const struct cg_inventory *inv, cg_json *r)
+{
+	/* each node is handed to its parent as soon as it is made */
+	cg_json *locs = cg_json_new_array(), *loc, *logical, *o;
+	struct cg_buf b = CG_BUF_INIT(1u << 16);
+	const char *path = x->pkg_path;
+	cg_err_t rc;
+
+	if ((rc = cg_json_set(r, "locations", locs)) ||
+	    (rc = cg_json_append(locs, loc = cg_json_new_object())))
+		goto done;
+	while (path && *path == '/')
+		path++;
+	if (path && *path) {
+		cg_json *phys, *art;
+		if ((rc = cg_json_set(loc, "physicalLocation", phys = cg_json_new_object())) ||
+		    (rc = cg_json_set(phys, "artifactLocation", art = cg_json_new_object())) ||
+		    (rc = uri_path(&b, path, true)) ||
+		    (rc = cg_json_set_str(art, "uri", cg_buf_str(&b))) ||
+		    (rc = cg_json_set_str(art, "uriBaseId", "ROOTPATH")))
+			goto done;
+	}
+	if ((rc = cg_json_set(loc, "logicalLocations", logical = cg_json_new_array())) ||
+	    (rc = cg_json_append(logical, o = cg_json_new_object())) ||
+	    (rc = cg_json_set(o, "name", jstr(x->pkg_name))) ||
+	    (rc = cg_json_set_str(o, "kind", "package")))
+		goto done;
+	if (inv && x->pkg_index < cg_inventory_pkg_count(inv)) {
+		const struct cg_pkg *p = cg_inventory_pkg(inv, x->pkg_index);
+		cg_buf_reset(&b);
+		if ((rc = cg_pkg_purl(p, cg_inventory_os(inv), &b)) ||
+		    (rc = cg_json_set(o, "fullyQualifiedName", jstr(cg_buf_str(&b)))))
+			goto done;
+	}
+	if (image) {
+		o = cg_json_new_object();
+		if ((rc = cg_json_append(logical, o)) ||
+		    (rc = cg_json_set(o, "name", jstr(image))) ||
+		    (rc = cg_json_set_str(o, "kind", "image")))
+			goto done;
+	}
+done:
+	cg_buf_release(&b);
+	return rc;
+}
+
+static cg_err_t result_json(const struct cg_finding *x, size_t rule, const char *image,
+			    const struct cg_inventory *inv, cg_json *r)
+{
+	struct cg_buf msg = CG_BUF_INIT(MAX_STRING);
+	char fp[CG_DIGEST_STR_LEN + 1];
+	cg_json *o, *p = cg_json_new_object();
+	cg_err_t rc = CG_OK;
+
+	if (!p)
+		CG_FAIL(rc, CG_ERR_NOMEM);
+	if ((rc = result_message(x, &msg)) || (rc = fingerprint(x, fp)))
+		goto done;
+	if ((rc = cg_json_set(r, "ruleId", jstr(x->id))) ||
+	    (rc = cg_json_set_int(r, "ruleIndex", (int64_t)rule)) ||
+	    (rc = cg_json_set_str(r, "level", sarif_level(x->level))) ||
+	    (rc = cg_json_set(r, "message", message(cg_buf_str(&msg), MAX_TEXT))) ||
+	    (rc = result_locations(x, image, inv, r)))
+		goto done;
+	o = cg_json_new_object();
+	if ((rc = cg_json_set(r, "partialFingerprints", o)) ||
+	    (rc = cg_json_set_str(o, "cguard/v1", fp + strlen("sha256:"))))
+		goto done;
+	if ((rc = cg_json_set(p, "package", jstr(x->pkg_name))) ||
+	    (rc = cg_json_set(p, "package_version", jstr(x->pkg_version))) ||
+	    (rc = cg_json_set(p, "package_type", jstr(x->pkg_type))) ||
+	    (rc = cg_json_set(p, "ecosystem", jstr(x->ecosystem))) ||
+	    (rc = cg_json_set(p, "matched_name", jstr(x->package))) ||
+	    (rc = cg_json_set(p, "installed", jstr(x->installed))) ||
+	    (rc = cg_json_set(p, "fixed", jstr(x->fixed))) ||
+	    (rc = cg_json_set_str(p, "status", cg_finding_status_name(x->status))) ||
+	    (rc = cg_json_set_str(p, "urgency", cg_finding_urgency_name(x->urgency))) ||
+	    (rc = cg_json_set(p, "fix_command", jstr(x->fix_command))) ||
+	    (rc = cg_json_set_bool(p, "kev", x->kev)) ||
+	    (rc = cg_json_set_int(p, "layer", x->pkg_layer)) ||
+	    (rc = cg_json_set(p, "cvss_vector", jstr(x->cvss_vector))))
+		goto done;
+	rc = cg_json_set(r, "properties", p);
+	p = NULL;
+done:
+	cg_json_free(p);
+	cg_buf_release(&msg);
+	return rc;
+}
+
+/* ---- the log ------------------------------------------------------------------------ */
+
+static cg_err_t run_properties(const struct cg_image *img, const struct cg_inventory *inv,
+			       const struct cg_findings *f, cg_json *run)
+{
+	const struct cg_os_info *os = inv ? cg_inventory_os(inv) : NULL;
+	cg_json *p = cg_json_new_object(), *o;
+	cg_err_t rc;
+
+	if ((rc = cg_json_set(run, "properties", p)))
+		return rc;
+	if (img) {
+		struct cg_image_info ii;
+		cg_image_get_info(img, &ii);
+		o = cg_json_new_object();
+		if ((rc = cg_json_set(p, "image", o)) ||
+		    (rc = cg_json_set(o, "ref", jstr(ii.ref))) ||
+		    (rc = cg_json_set(o, "transport", jstr(ii.transport))) ||
+		    (rc = cg_json_set(o, "name", jstr(ii.name))) ||
+		    (rc = cg_json_set(o, "manifest_digest", jstr(ii.manifest_digest))) ||
+		    (rc = cg_json_set(o, "config_digest", jstr(ii.config_digest))) ||
+		    (rc = cg_json_set(o, "os", jstr(ii.os))) ||
+		    (rc = cg_json_set(o, "arch", jstr(ii.arch))))
+			return rc;
+	}
+	if (os) {
+		o = cg_json_new_object();
+		if ((rc = cg_json_set(p, "os", o)) || (rc = cg_json_set(o, "id", jstr(os->id))) ||
+		    (rc = cg_json_set(o, "version_id", jstr(os->version_id))) ||
+		    (rc = cg_json_set(o, "codename", jstr(os->codename))))
+			return rc;
+	}
+	o = cg_json_new_object();
+	if ((rc = cg_json_set(p, "counts", o)) ||
+	    (rc = cg_json_set_int(o, "findings", (int64_t)(f->n - f->suppressed))) ||
+	    (rc = cg_json_set_int(o, "suppressed", (int64_t)f->suppressed)) ||
+	    (rc = cg_json_set_int(o, "packages_matched", (int64_t)f->packages)) ||
+	    (rc = cg_json_set_int(o, "packages_unmapped", (int64_t)f->unmapped)) ||
+	    (rc = cg_json_set_int(o, "entries_skipped", (int64_t)f->skipped)))
+		return rc;
+	return CG_OK;
+}
 
 cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory *inv,
 			  const struct cg_findings *f, struct cg_buf *out, struct cg_error *err)
 {
-	(void)img, (void)inv, (void)f, (void)out;
-	return cg_error_set(err, CG_ERR_UNSUPPORTED, "SARIF reports are not written yet");
+	struct grouping gr;
+	cg_json *root = cg_json_new_object(), *rules = cg_json_new_array();
+	cg_json *results = cg_json_new_array(), *runs, *run, *tool, *driver, *bases, *base;
+	const char *image = NULL;
+	cg_err_t rc = grouping_init(&gr, f);
+
+	if (rc || !root || !rules || !results)
+		CG_FAIL(rc, CG_ERR_NOMEM);
+	if (img) {
+		struct cg_image_info ii;
+		cg_image_get_info(img, &ii);
+		image = ii.name ? ii.name : ii.ref;
+	}
+	for (size_t k = 0; k < gr.ngroups; k++) {
+		cg_json *r = cg_json_new_object();
+		if ((rc = cg_json_append(rules, r)) || (rc = rule_json(&gr, &gr.g[k], r)))
+			goto done;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		cg_json *r;
+		if (f->v[i].pub.suppressed)
+			continue;
+		r = cg_json_new_object();
+		if ((rc = cg_json_append(results, r)) ||
+		    (rc = result_json(&f->v[i].pub, gr.group_of[i], image, inv, r)))
+			goto done;
+	}
+	/* each node is handed to its parent as soon as it is made */
+	if ((rc = cg_json_set_str(root, "$schema", SCHEMA_URI)) ||
+	    (rc = cg_json_set_str(root, "version", "2.1.0")) ||
+	    (rc = cg_json_set(root, "runs", runs = cg_json_new_array())) ||
+	    (rc = cg_json_append(runs, run = cg_json_new_object())) ||
+	    (rc = cg_json_set(run, "tool", tool = cg_json_new_object())) ||
+	    (rc = cg_json_set(tool, "driver", driver = cg_json_new_object())) ||
+	    (rc = cg_json_set_str(driver, "name", "cguard")) ||
+	    (rc = cg_json_set_str(driver, "version", CG_VERSION_STRING)) ||
+	    (rc = cg_json_set_str(driver, "semanticVersion", CG_VERSION_STRING)))
+		goto done;
+	rc = cg_json_set(driver, "rules", rules);
+	rules = NULL;
+	if (rc)
+		goto done;
+	/* locations are paths inside the image, from its root */
+	if ((rc = cg_json_set(run, "originalUriBaseIds", bases = cg_json_new_object())) ||
+	    (rc = cg_json_set(bases, "ROOTPATH", base = cg_json_new_object())) ||
+	    (rc = cg_json_set_str(base, "uri", "file:///")) ||
+	    (rc = cg_json_set(base, "description",
+			      message("The root of the image's file system", MAX_SHORT))))
+		goto done;
+	rc = cg_json_set(run, "results", results);
+	results = NULL;
+	if (rc || (rc = run_properties(img, inv, f, run)))
+		goto done;
+	if (!(rc = cg_json_dump(root, CG_JSON_PRETTY, out)))
+		rc = cg_buf_putc(out, '\n');
+done:
+	grouping_release(&gr);
+	cg_json_free(root);
+	cg_json_free(rules);
+	cg_json_free(results);
+	return rc ? cg_error_set(err, rc, "writing SARIF: %s", cg_strerror(rc)) : CG_OK;
 }
