@@ -4,78 +4,16 @@
  * affects[] name the component of every package instance it was found in.
  * Suppressed findings (the scan's filters) are not written. */
 #include "util/internal.h"
-#include "vulndb/findings.h"
+#include "vulndb/report_int.h"
 #include "image/sbom_int.h"
-#include "util/utf8.h"
 
 #define MAX_SHORT (4u << 10)   /* bytes of a description (the summary) */
 #define MAX_TEXT (32u << 10)   /* bytes of a detail (the advisory's text) */
 #define MAX_RECOMMEND 100      /* packages named in a recommendation */
-#define MAX_URL 2048
+#define MAX_URL CG_REPORT_MAX_URL
 #define MAX_STRING (64u << 20) /* any string written: the buffers' cap */
 
 /* ---- strings from feeds and images ------------------------------------------- */
-
-/* A JSON string from untrusted bytes: at most max bytes (cut between two
- * characters, " [...]" added), bytes that are not UTF-8 replaced by U+FFFD.
- * NULL only when out of memory. */
-static cg_json *jtext(const char *s, size_t max)
-{
-	struct cg_buf b = CG_BUF_INIT(MAX_STRING);
-	size_t n = strlen(s), len;
-	cg_json *j = NULL;
-	cg_err_t rc = CG_OK;
-
-	if (n <= max && cg_utf8_valid(s, n))
-		return cg_json_new_stringn(s, n);
-	for (size_t i = 0; !rc && i < n; i += len ? len : 1) {
-		len = cg_utf8_next(s + i, n - i, NULL);
-		if (b.len + (len ? len : 3) > max) {
-			rc = cg_buf_puts(&b, " [...]");
-			break;
-		}
-		rc = len ? cg_buf_append(&b, s + i, len) : cg_buf_puts(&b, "\xef\xbf\xbd");
-	}
-	if (!rc)
-		j = cg_json_new_stringn(cg_buf_str(&b), b.len);
-	cg_buf_release(&b);
-	return j;
-}
-
-static cg_json *jstr(const char *s)
-{
-	return s ? jtext(s, (size_t)-1) : cg_json_new_null();
-}
-
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Is s an absolute http(s) URL that every URI check accepts (references
- * come from feeds: anything else is left out)? */
-static bool url_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-	if (n > MAX_URL)
-		return false;
-	if (!strncmp(s, "https://", 8))
-		i = 8;
-	else if (!strncmp(s, "http://", 7))
-		i = 7;
-	else
-		return false;
-	if (!s[i] || s[i] == '/' || s[i] == '?' || s[i] == '#')
-		return false;
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c))
-			return false;
-		if (c == '%' && !(is_hex(s[i + 1]) && is_hex(s[i + 2])))
-			return false;
-	}
-	return true;
-}
 
 /* Who publishes an advisory and where, by the prefix of its id; OSV's
  * page for the others. */
@@ -136,61 +74,6 @@ static cg_json *source_json(const char *id)
 
 /* ---- advisories ---------------------------------------------------------------- */
 
-/* The findings written (not suppressed), grouped by advisory id; the groups
- * in the order of their first finding (the list's: level, id, package). */
-struct group {
-	const struct cg_finding_item *first;
-	size_t start, len;
-};
-struct grouping {
-	const struct cg_finding_item **item; /* by id, then list order */
-	size_t n;
-	struct group *g;
-	size_t ngroups;
-};
-
-static int item_by_id(const void *a, const void *b)
-{
-	const struct cg_finding_item *x = *(const struct cg_finding_item *const *)a;
-	const struct cg_finding_item *y = *(const struct cg_finding_item *const *)b;
-	int c = strcmp(x->pub.id, y->pub.id);
-	return c ? c : (x > y) - (x < y);
-}
-
-static int group_by_first(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-	return (x->first > y->first) - (x->first < y->first);
-}
-
-static void grouping_release(struct grouping *gr)
-{
-	free(gr->item);
-	free(gr->g);
-}
-
-static cg_err_t grouping_init(struct grouping *gr, const struct cg_findings *f)
-{
-	size_t n = 0;
-	memset(gr, 0, sizeof(*gr));
-	gr->item = calloc(f->n + 1, sizeof(*gr->item));
-	gr->g = calloc(f->n + 1, sizeof(*gr->g));
-	if (!gr->item || !gr->g)
-		return CG_ERR_NOMEM;
-	for (size_t i = 0; i < f->n; i++)
-		if (!f->v[i].pub.suppressed)
-			gr->item[n++] = &f->v[i];
-	gr->n = n;
-	qsort(gr->item, n, sizeof(*gr->item), item_by_id);
-	for (size_t i = 0; i < n; i++) {
-		if (!i || strcmp(gr->item[i]->pub.id, gr->item[i - 1]->pub.id))
-			gr->g[gr->ngroups++] = (struct group){ gr->item[i], i, 0 };
-		gr->g[gr->ngroups - 1].len++;
-	}
-	qsort(gr->g, gr->ngroups, sizeof(*gr->g), group_by_first);
-	return CG_OK;
-}
-
 /* ---- components of packages the inventory does not hold --------------------------- */
 
 /* Findings of packages from elsewhere (no inventory, or an index past it:
@@ -202,7 +85,7 @@ static int item_by_pkg(const void *a, const void *b)
 	return (x->pub.pkg_index > y->pub.pkg_index) - (x->pub.pkg_index < y->pub.pkg_index);
 }
 
-static cg_err_t other_components(cg_json *doc, const struct grouping *gr, size_t npkgs)
+static cg_err_t other_components(cg_json *doc, const struct cg_report_grouping *gr, size_t npkgs)
 {
 	const struct cg_finding_item **v = calloc(gr->n + 1, sizeof(*v));
 	cg_json *comps = cg_json_get(doc, "components");
@@ -231,13 +114,13 @@ static cg_err_t other_components(cg_json *doc, const struct grouping *gr, size_t
 		cg_buf_reset(&b);
 		if ((rc = cg_json_append(comps, c = cg_json_new_object())) ||
 		    (rc = cg_json_set_str(c, "type", "library")) ||
-		    (rc = cg_json_set(c, "name", jstr(x->pkg_name))) ||
-		    (x->pkg_version && (rc = cg_json_set(c, "version", jstr(x->pkg_version)))) ||
+		    (rc = cg_json_set(c, "name", cg_report_jstr_(x->pkg_name))) ||
+		    (x->pkg_version && (rc = cg_json_set(c, "version", cg_report_jstr_(x->pkg_version)))) ||
 		    (rc = cg_json_set_str(c, "bom-ref", ref)) ||
 		    (rc = cg_json_append(dep_on, cg_json_new_string(ref))))
 			goto done;
 		if (x->pkg_type && x->pkg_name && x->pkg_version && !cg_pkg_purl(&p, NULL, &b) &&
-		    (rc = cg_json_set(c, "purl", jstr(cg_buf_str(&b)))))
+		    (rc = cg_json_set(c, "purl", cg_report_jstr_(cg_buf_str(&b)))))
 			goto done;
 	}
 done:
@@ -285,7 +168,7 @@ static const char *cvss_severity(unsigned score10, bool v2)
 	return score10 || v2 ? "low" : "none";
 }
 
-static cg_err_t ratings_json(const struct grouping *gr, const struct group *g, cg_json *ratings)
+static cg_err_t ratings_json(const struct cg_report_grouping *gr, const struct cg_report_group *g, cg_json *ratings)
 {
 	const struct cg_finding *x = &g->first->pub;
 	cg_err_t rc = CG_OK;
@@ -304,7 +187,7 @@ static cg_err_t ratings_json(const struct grouping *gr, const struct group *g, c
 			/* a vendor's word: its name is the source */
 			enum cg_finding_level l = cg_finding_level_of_word_(s->score);
 			if ((rc = cg_json_set(r, "source", src = cg_json_new_object())) ||
-			    (rc = cg_json_set(src, "name", jstr(s->type))) ||
+			    (rc = cg_json_set(src, "name", cg_report_jstr_(s->type))) ||
 			    (rc = cg_json_set_str(r, "severity", cdx_severity(l))) ||
 			    (rc = cg_json_set_str(r, "method", "other")))
 				break;
@@ -317,7 +200,7 @@ static cg_err_t ratings_json(const struct grouping *gr, const struct group *g, c
 		if ((rc = cg_json_set_str(r, "severity",
 					  cvss_severity(s->score10, !strcmp(m, "CVSSv2")))) ||
 		    (rc = cg_json_set_str(r, "method", m)) ||
-		    (rc = cg_json_set(r, "vector", jstr(s->score))))
+		    (rc = cg_json_set(r, "vector", cg_report_jstr_(s->score))))
 			break;
 	}
 	/* the feeds' words for each ecosystem ("Debian:11": "unimportant"), once each */
@@ -336,11 +219,11 @@ static cg_err_t ratings_json(const struct grouping *gr, const struct group *g, c
 			continue;
 		if ((rc = cg_json_append(ratings, r = cg_json_new_object())) ||
 		    (rc = cg_json_set(r, "source", src = cg_json_new_object())) ||
-		    (rc = cg_json_set(src, "name", jstr(y->ecosystem ? y->ecosystem : x->id))) ||
+		    (rc = cg_json_set(src, "name", cg_report_jstr_(y->ecosystem ? y->ecosystem : x->id))) ||
 		    (rc = cg_json_set_str(r, "severity",
 					  cdx_severity(cg_finding_level_of_word_(y->severity)))) ||
 		    (rc = cg_json_set_str(r, "method", "other")) ||
-		    (rc = cg_json_set(r, "justification", jtext(y->severity, MAX_SHORT))))
+		    (rc = cg_json_set(r, "justification", cg_report_jtext_(y->severity, MAX_SHORT))))
 			break;
 	}
 	return rc;
@@ -382,7 +265,7 @@ static bool published(const char *s, char *out, size_t cap)
 	return (size_t)snprintf(out, cap, "%s", s) < cap;
 }
 
-static cg_err_t recommendation(const struct grouping *gr, const struct group *g, struct cg_buf *b)
+static cg_err_t recommendation(const struct cg_report_grouping *gr, const struct cg_report_group *g, struct cg_buf *b)
 {
 	cg_err_t rc = CG_OK;
 	size_t i;
@@ -412,10 +295,10 @@ static cg_err_t property(cg_json *props, const char *name, const char *value)
 	if ((rc = cg_json_append(props, p = cg_json_new_object())) ||
 	    (rc = cg_json_set_str(p, "name", name)))
 		return rc;
-	return cg_json_set(p, "value", jstr(value));
+	return cg_json_set(p, "value", cg_report_jstr_(value));
 }
 
-static cg_err_t vuln_json(const struct grouping *gr, const struct group *g,
+static cg_err_t vuln_json(const struct cg_report_grouping *gr, const struct cg_report_group *g,
 			  const char *const *refs, size_t npkgs, cg_json *v)
 {
 	const struct cg_finding *x = &g->first->pub;
@@ -427,8 +310,8 @@ static cg_err_t vuln_json(const struct grouping *gr, const struct group *g,
 	cg_err_t rc;
 
 	if ((rc = cg_buf_printf(&b, "vulnerability:%s", x->id)) ||
-	    (rc = cg_json_set(v, "bom-ref", jstr(cg_buf_str(&b)))) ||
-	    (rc = cg_json_set(v, "id", jstr(x->id))) ||
+	    (rc = cg_json_set(v, "bom-ref", cg_report_jstr_(cg_buf_str(&b)))) ||
+	    (rc = cg_json_set(v, "id", cg_report_jstr_(x->id))) ||
 	    (rc = cg_json_set(v, "source", source_json(x->id))))
 		goto done;
 	if (x->naliases) {
@@ -438,7 +321,7 @@ static cg_err_t vuln_json(const struct grouping *gr, const struct group *g,
 			if (!strcmp(x->aliases[i], x->id))
 				continue;
 			if ((rc = cg_json_append(a, o = cg_json_new_object())) ||
-			    (rc = cg_json_set(o, "id", jstr(x->aliases[i]))) ||
+			    (rc = cg_json_set(o, "id", cg_report_jstr_(x->aliases[i]))) ||
 			    (rc = cg_json_set(o, "source", source_json(x->aliases[i]))))
 				goto done;
 		}
@@ -452,12 +335,12 @@ static cg_err_t vuln_json(const struct grouping *gr, const struct group *g,
 	cg_json_free(a);
 	if (rc)
 		goto done;
-	if ((x->summary && (rc = cg_json_set(v, "description", jtext(x->summary, MAX_SHORT)))) ||
-	    (x->details && (rc = cg_json_set(v, "detail", jtext(x->details, MAX_TEXT)))))
+	if ((x->summary && (rc = cg_json_set(v, "description", cg_report_jtext_(x->summary, MAX_SHORT)))) ||
+	    (x->details && (rc = cg_json_set(v, "detail", cg_report_jtext_(x->details, MAX_TEXT)))))
 		goto done;
 	cg_buf_reset(&b);
 	if ((rc = recommendation(gr, g, &b)) ||
-	    (rc = cg_json_set(v, "recommendation", jtext(cg_buf_str(&b), MAX_TEXT))))
+	    (rc = cg_json_set(v, "recommendation", cg_report_jtext_(cg_buf_str(&b), MAX_TEXT))))
 		goto done;
 	if (x->published && published(x->published, date, sizeof(date)) &&
 	    (rc = cg_json_set_str(v, "published", date)))
@@ -465,7 +348,7 @@ static cg_err_t vuln_json(const struct grouping *gr, const struct group *g,
 	if ((rc = cg_json_set(v, "advisories", a = cg_json_new_array())))
 		goto done;
 	for (size_t i = 0; i < x->nreferences; i++)
-		if (url_ok(x->references[i]) &&
+		if (cg_report_url_ok_(x->references[i]) &&
 		    ((rc = cg_json_append(a, o = cg_json_new_object())) ||
 		     (rc = cg_json_set_str(o, "url", x->references[i]))))
 			goto done;
@@ -489,12 +372,12 @@ static cg_err_t vuln_json(const struct grouping *gr, const struct group *g,
 		snprintf(ref, sizeof(ref), "cguard:package:%zu", y->pkg_index);
 		if ((rc = cg_json_append(a, o = cg_json_new_object())) ||
 		    (rc = cg_json_set(o, "ref",
-				      jstr(y->pkg_index < npkgs ? refs[y->pkg_index] : ref))))
+				      cg_report_jstr_(y->pkg_index < npkgs ? refs[y->pkg_index] : ref))))
 			goto done;
 		if (y->pkg_version &&
 		    ((rc = cg_json_set(o, "versions", vs = cg_json_new_array())) ||
 		     (rc = cg_json_append(vs, ver = cg_json_new_object())) ||
-		     (rc = cg_json_set(ver, "version", jstr(y->pkg_version))) ||
+		     (rc = cg_json_set(ver, "version", cg_report_jstr_(y->pkg_version))) ||
 		     (rc = cg_json_set_str(ver, "status", "affected"))))
 			goto done;
 		if (y->urgency < urgency)
@@ -520,16 +403,16 @@ done:
 cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_inventory *inv,
 			      const struct cg_findings *f, struct cg_buf *out, struct cg_error *err)
 {
-	struct grouping gr;
+	struct cg_report_grouping gr;
 	cg_json *doc = NULL, *vulns;
 	const char **refs = NULL;
 	size_t npkgs = inv ? cg_inventory_pkg_count(inv) : 0;
-	cg_err_t rc = grouping_init(&gr, f);
+	cg_err_t rc = cg_report_grouping_init_(&gr, f);
 
 	if (rc)
 		goto done;
 	if ((rc = cg_sbom_cyclonedx_doc_(img, inv, &doc, &refs, err))) {
-		grouping_release(&gr);
+		cg_report_grouping_release_(&gr);
 		return rc;
 	}
 	if ((rc = other_components(doc, &gr, npkgs)) ||
@@ -544,7 +427,7 @@ cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_invent
 	if (!(rc = cg_json_dump(doc, CG_JSON_PRETTY, out)))
 		rc = cg_buf_putc(out, '\n');
 done:
-	grouping_release(&gr);
+	cg_report_grouping_release_(&gr);
 	cg_json_free(doc);
 	free(refs);
 	return rc ? cg_error_set(err, rc, "writing CycloneDX: %s", cg_strerror(rc)) : CG_OK;

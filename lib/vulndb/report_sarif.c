@@ -6,56 +6,24 @@
  * across runs), and a location: the file inside the image the package was
  * found in. Suppressed findings (the scan's filters) are not written. */
 #include "util/internal.h"
-#include "vulndb/findings.h"
+#include "vulndb/report_int.h"
 #include "util/digest.h"
-#include "util/utf8.h"
 
 #define SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
 #define MAX_SHORT 1024          /* bytes of shortDescription (a summary) */
 #define MAX_TEXT (16u << 10)    /* bytes of fullDescription (the details) */
 #define MAX_HELP_ROWS 100       /* packages listed in a rule's help */
 #define MAX_HELP_REFS 10        /* links listed in a rule's help */
-#define MAX_URL 2048
+#define MAX_URL CG_REPORT_MAX_URL
 #define MAX_STRING (64u << 20) /* any string written: the buffers' cap */
 
 /* ---- strings from feeds and images ------------------------------------------- */
-
-/* A JSON string from untrusted bytes: at most max bytes (cut between two
- * characters, " [...]" added), bytes that are not UTF-8 replaced by U+FFFD.
- * NULL only when out of memory. */
-static cg_json *jtext(const char *s, size_t max)
-{
-	struct cg_buf b = CG_BUF_INIT(MAX_STRING);
-	size_t n = strlen(s), len;
-	cg_json *j = NULL;
-	cg_err_t rc = CG_OK;
-
-	if (n <= max && cg_utf8_valid(s, n))
-		return cg_json_new_stringn(s, n);
-	for (size_t i = 0; !rc && i < n; i += len ? len : 1) {
-		len = cg_utf8_next(s + i, n - i, NULL);
-		if (b.len + (len ? len : 3) > max) {
-			rc = cg_buf_puts(&b, " [...]");
-			break;
-		}
-		rc = len ? cg_buf_append(&b, s + i, len) : cg_buf_puts(&b, "\xef\xbf\xbd");
-	}
-	if (!rc)
-		j = cg_json_new_stringn(cg_buf_str(&b), b.len);
-	cg_buf_release(&b);
-	return j;
-}
-
-static cg_json *jstr(const char *s)
-{
-	return s ? jtext(s, (size_t)-1) : cg_json_new_null();
-}
 
 /* A multiformatMessageString {"text": ...}. */
 static cg_json *message(const char *text, size_t max)
 {
 	cg_json *m = cg_json_new_object();
-	if (m && cg_json_set(m, "text", jtext(text, max))) {
+	if (m && cg_json_set(m, "text", cg_report_jtext_(text, max))) {
 		cg_json_free(m);
 		return NULL;
 	}
@@ -80,36 +48,6 @@ static cg_err_t uri_path(struct cg_buf *b, const char *s, bool keep_slash)
 		}
 	}
 	return rc;
-}
-
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Is s an absolute http(s) URL that every URI check accepts (references
- * come from feeds: anything else is left out)? */
-static bool url_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-	if (n > MAX_URL)
-		return false;
-	if (!strncmp(s, "https://", 8))
-		i = 8;
-	else if (!strncmp(s, "http://", 7))
-		i = 7;
-	else
-		return false;
-	if (!s[i] || s[i] == '/' || s[i] == '?' || s[i] == '#')
-		return false;
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c))
-			return false;
-		if (c == '%' && !(is_hex(s[i + 1]) && is_hex(s[i + 2])))
-			return false;
-	}
-	return true;
 }
 
 /* Where an advisory is published, by the prefix of its id. */
@@ -144,65 +82,6 @@ static cg_err_t advisory_url(struct cg_buf *b, const char *id)
 
 /* ---- advisories ---------------------------------------------------------------- */
 
-/* The findings written (not suppressed), grouped by advisory id; the groups
- * in the order of their first finding (the list's: level, id, package). */
-struct group {
-	const struct cg_finding_item *first;
-	size_t start, len;
-};
-struct grouping {
-	const struct cg_finding_item **item; /* by id, then list order */
-	struct group *g;
-	size_t ngroups;
-	size_t *group_of; /* per finding of the list: its group (suppressed: none) */
-};
-
-static int item_by_id(const void *a, const void *b)
-{
-	const struct cg_finding_item *x = *(const struct cg_finding_item *const *)a;
-	const struct cg_finding_item *y = *(const struct cg_finding_item *const *)b;
-	int c = strcmp(x->pub.id, y->pub.id);
-	return c ? c : (x > y) - (x < y);
-}
-
-static int group_by_first(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-	return (x->first > y->first) - (x->first < y->first);
-}
-
-static void grouping_release(struct grouping *gr)
-{
-	free(gr->item);
-	free(gr->g);
-	free(gr->group_of);
-}
-
-static cg_err_t grouping_init(struct grouping *gr, const struct cg_findings *f)
-{
-	size_t n = 0;
-	memset(gr, 0, sizeof(*gr));
-	gr->item = calloc(f->n + 1, sizeof(*gr->item));
-	gr->g = calloc(f->n + 1, sizeof(*gr->g));
-	gr->group_of = calloc(f->n + 1, sizeof(*gr->group_of));
-	if (!gr->item || !gr->g || !gr->group_of)
-		return CG_ERR_NOMEM;
-	for (size_t i = 0; i < f->n; i++)
-		if (!f->v[i].pub.suppressed)
-			gr->item[n++] = &f->v[i];
-	qsort(gr->item, n, sizeof(*gr->item), item_by_id);
-	for (size_t i = 0; i < n; i++) {
-		if (!i || strcmp(gr->item[i]->pub.id, gr->item[i - 1]->pub.id))
-			gr->g[gr->ngroups++] = (struct group){ gr->item[i], i, 0 };
-		gr->g[gr->ngroups - 1].len++;
-	}
-	qsort(gr->g, gr->ngroups, sizeof(*gr->g), group_by_first);
-	for (size_t k = 0; k < gr->ngroups; k++)
-		for (size_t i = 0; i < gr->g[k].len; i++)
-			gr->group_of[gr->item[gr->g[k].start + i] - f->v] = k;
-	return CG_OK;
-}
-
 static const char *sarif_level(enum cg_finding_level l)
 {
 	if (l >= CG_LEVEL_HIGH)
@@ -229,7 +108,7 @@ static cg_err_t md_text(struct cg_buf *b, const char *s, size_t max)
 }
 
 /* help.text and help.markdown of a rule: the summary, then each package. */
-static cg_err_t rule_help(const struct grouping *gr, const struct group *g, struct cg_buf *text,
+static cg_err_t rule_help(const struct cg_report_grouping *gr, const struct cg_report_group *g, struct cg_buf *text,
 			  struct cg_buf *md)
 {
 	const struct cg_finding *x = &g->first->pub;
@@ -281,7 +160,7 @@ static cg_err_t rule_help(const struct grouping *gr, const struct group *g, stru
 			rc = cg_buf_printf(md, "\n... and %zu more\n", g->len - rows);
 	}
 	for (size_t i = 0; !rc && i < x->nreferences && nref < MAX_HELP_REFS; i++) {
-		if (!url_ok(x->references[i]))
+		if (!cg_report_url_ok_(x->references[i]))
 			continue;
 		if (!nref++ && (rc = cg_buf_puts(md, "\nReferences:\n")))
 			break;
@@ -290,7 +169,7 @@ static cg_err_t rule_help(const struct grouping *gr, const struct group *g, stru
 	return rc;
 }
 
-static cg_err_t rule_json(const struct grouping *gr, const struct group *g, cg_json *r)
+static cg_err_t rule_json(const struct cg_report_grouping *gr, const struct cg_report_group *g, cg_json *r)
 {
 	const struct cg_finding *x = &g->first->pub;
 	enum cg_finding_level level = CG_LEVEL_UNKNOWN;
@@ -314,24 +193,24 @@ static cg_err_t rule_json(const struct grouping *gr, const struct group *g, cg_j
 		kev |= y->kev;
 	}
 	for (size_t i = 0; i < x->nreferences && !uri.len; i++)
-		if (url_ok(x->references[i]) && (rc = cg_buf_puts(&uri, x->references[i])))
+		if (cg_report_url_ok_(x->references[i]) && (rc = cg_buf_puts(&uri, x->references[i])))
 			goto done;
 	if (!uri.len && (rc = advisory_url(&uri, x->id)))
 		goto done;
 	if ((rc = rule_help(gr, g, &text, &md)))
 		goto done;
-	if ((rc = cg_json_set(r, "id", jstr(x->id))) ||
-	    (rc = cg_json_set(r, "name", jstr(x->id))) ||
+	if ((rc = cg_json_set(r, "id", cg_report_jstr_(x->id))) ||
+	    (rc = cg_json_set(r, "name", cg_report_jstr_(x->id))) ||
 	    (rc = cg_json_set(r, "shortDescription",
 			      message(x->summary ? x->summary : x->id, MAX_SHORT))) ||
 	    (rc = cg_json_set(r, "fullDescription",
 			      message(x->details ? x->details : x->summary ? x->summary : x->id,
 				      MAX_TEXT))) ||
-	    (rc = cg_json_set(r, "helpUri", jstr(cg_buf_str(&uri)))))
+	    (rc = cg_json_set(r, "helpUri", cg_report_jstr_(cg_buf_str(&uri)))))
 		goto done;
 	o = message(cg_buf_str(&text), MAX_TEXT);
 	if ((rc = cg_json_set(r, "help", o)) ||
-	    (rc = cg_json_set(o, "markdown", jtext(cg_buf_str(&md), 2 * MAX_TEXT))))
+	    (rc = cg_json_set(o, "markdown", cg_report_jtext_(cg_buf_str(&md), 2 * MAX_TEXT))))
 		goto done;
 	o = cg_json_new_object();
 	if ((rc = cg_json_set(r, "defaultConfiguration", o)) ||
@@ -422,20 +301,20 @@ static cg_err_t result_locations(const struct cg_finding *x, const char *image,
 	}
 	if ((rc = cg_json_set(loc, "logicalLocations", logical = cg_json_new_array())) ||
 	    (rc = cg_json_append(logical, o = cg_json_new_object())) ||
-	    (rc = cg_json_set(o, "name", jstr(x->pkg_name))) ||
+	    (rc = cg_json_set(o, "name", cg_report_jstr_(x->pkg_name))) ||
 	    (rc = cg_json_set_str(o, "kind", "package")))
 		goto done;
 	if (inv && x->pkg_index < cg_inventory_pkg_count(inv)) {
 		const struct cg_pkg *p = cg_inventory_pkg(inv, x->pkg_index);
 		cg_buf_reset(&b);
 		if ((rc = cg_pkg_purl(p, cg_inventory_os(inv), &b)) ||
-		    (rc = cg_json_set(o, "fullyQualifiedName", jstr(cg_buf_str(&b)))))
+		    (rc = cg_json_set(o, "fullyQualifiedName", cg_report_jstr_(cg_buf_str(&b)))))
 			goto done;
 	}
 	if (image) {
 		o = cg_json_new_object();
 		if ((rc = cg_json_append(logical, o)) ||
-		    (rc = cg_json_set(o, "name", jstr(image))) ||
+		    (rc = cg_json_set(o, "name", cg_report_jstr_(image))) ||
 		    (rc = cg_json_set_str(o, "kind", "image")))
 			goto done;
 	}
@@ -456,7 +335,7 @@ static cg_err_t result_json(const struct cg_finding *x, size_t rule, const char 
 		CG_FAIL(rc, CG_ERR_NOMEM);
 	if ((rc = result_message(x, &msg)) || (rc = fingerprint(x, fp)))
 		goto done;
-	if ((rc = cg_json_set(r, "ruleId", jstr(x->id))) ||
+	if ((rc = cg_json_set(r, "ruleId", cg_report_jstr_(x->id))) ||
 	    (rc = cg_json_set_int(r, "ruleIndex", (int64_t)rule)) ||
 	    (rc = cg_json_set_str(r, "level", sarif_level(x->level))) ||
 	    (rc = cg_json_set(r, "message", message(cg_buf_str(&msg), MAX_TEXT))) ||
@@ -466,19 +345,19 @@ static cg_err_t result_json(const struct cg_finding *x, size_t rule, const char 
 	if ((rc = cg_json_set(r, "partialFingerprints", o)) ||
 	    (rc = cg_json_set_str(o, "cguard/v1", fp + strlen("sha256:"))))
 		goto done;
-	if ((rc = cg_json_set(p, "package", jstr(x->pkg_name))) ||
-	    (rc = cg_json_set(p, "package_version", jstr(x->pkg_version))) ||
-	    (rc = cg_json_set(p, "package_type", jstr(x->pkg_type))) ||
-	    (rc = cg_json_set(p, "ecosystem", jstr(x->ecosystem))) ||
-	    (rc = cg_json_set(p, "matched_name", jstr(x->package))) ||
-	    (rc = cg_json_set(p, "installed", jstr(x->installed))) ||
-	    (rc = cg_json_set(p, "fixed", jstr(x->fixed))) ||
+	if ((rc = cg_json_set(p, "package", cg_report_jstr_(x->pkg_name))) ||
+	    (rc = cg_json_set(p, "package_version", cg_report_jstr_(x->pkg_version))) ||
+	    (rc = cg_json_set(p, "package_type", cg_report_jstr_(x->pkg_type))) ||
+	    (rc = cg_json_set(p, "ecosystem", cg_report_jstr_(x->ecosystem))) ||
+	    (rc = cg_json_set(p, "matched_name", cg_report_jstr_(x->package))) ||
+	    (rc = cg_json_set(p, "installed", cg_report_jstr_(x->installed))) ||
+	    (rc = cg_json_set(p, "fixed", cg_report_jstr_(x->fixed))) ||
 	    (rc = cg_json_set_str(p, "status", cg_finding_status_name(x->status))) ||
 	    (rc = cg_json_set_str(p, "urgency", cg_finding_urgency_name(x->urgency))) ||
-	    (rc = cg_json_set(p, "fix_command", jstr(x->fix_command))) ||
+	    (rc = cg_json_set(p, "fix_command", cg_report_jstr_(x->fix_command))) ||
 	    (rc = cg_json_set_bool(p, "kev", x->kev)) ||
 	    (rc = cg_json_set_int(p, "layer", x->pkg_layer)) ||
-	    (rc = cg_json_set(p, "cvss_vector", jstr(x->cvss_vector))))
+	    (rc = cg_json_set(p, "cvss_vector", cg_report_jstr_(x->cvss_vector))))
 		goto done;
 	rc = cg_json_set(r, "properties", p);
 	p = NULL;
@@ -504,20 +383,20 @@ static cg_err_t run_properties(const struct cg_image *img, const struct cg_inven
 		cg_image_get_info(img, &ii);
 		o = cg_json_new_object();
 		if ((rc = cg_json_set(p, "image", o)) ||
-		    (rc = cg_json_set(o, "ref", jstr(ii.ref))) ||
-		    (rc = cg_json_set(o, "transport", jstr(ii.transport))) ||
-		    (rc = cg_json_set(o, "name", jstr(ii.name))) ||
-		    (rc = cg_json_set(o, "manifest_digest", jstr(ii.manifest_digest))) ||
-		    (rc = cg_json_set(o, "config_digest", jstr(ii.config_digest))) ||
-		    (rc = cg_json_set(o, "os", jstr(ii.os))) ||
-		    (rc = cg_json_set(o, "arch", jstr(ii.arch))))
+		    (rc = cg_json_set(o, "ref", cg_report_jstr_(ii.ref))) ||
+		    (rc = cg_json_set(o, "transport", cg_report_jstr_(ii.transport))) ||
+		    (rc = cg_json_set(o, "name", cg_report_jstr_(ii.name))) ||
+		    (rc = cg_json_set(o, "manifest_digest", cg_report_jstr_(ii.manifest_digest))) ||
+		    (rc = cg_json_set(o, "config_digest", cg_report_jstr_(ii.config_digest))) ||
+		    (rc = cg_json_set(o, "os", cg_report_jstr_(ii.os))) ||
+		    (rc = cg_json_set(o, "arch", cg_report_jstr_(ii.arch))))
 			return rc;
 	}
 	if (os) {
 		o = cg_json_new_object();
-		if ((rc = cg_json_set(p, "os", o)) || (rc = cg_json_set(o, "id", jstr(os->id))) ||
-		    (rc = cg_json_set(o, "version_id", jstr(os->version_id))) ||
-		    (rc = cg_json_set(o, "codename", jstr(os->codename))))
+		if ((rc = cg_json_set(p, "os", o)) || (rc = cg_json_set(o, "id", cg_report_jstr_(os->id))) ||
+		    (rc = cg_json_set(o, "version_id", cg_report_jstr_(os->version_id))) ||
+		    (rc = cg_json_set(o, "codename", cg_report_jstr_(os->codename))))
 			return rc;
 	}
 	o = cg_json_new_object();
@@ -534,11 +413,11 @@ static cg_err_t run_properties(const struct cg_image *img, const struct cg_inven
 cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory *inv,
 			  const struct cg_findings *f, struct cg_buf *out, struct cg_error *err)
 {
-	struct grouping gr;
+	struct cg_report_grouping gr;
 	cg_json *root = cg_json_new_object(), *rules = cg_json_new_array();
 	cg_json *results = cg_json_new_array(), *runs, *run, *tool, *driver, *bases, *base;
 	const char *image = NULL;
-	cg_err_t rc = grouping_init(&gr, f);
+	cg_err_t rc = cg_report_grouping_init_(&gr, f);
 
 	if (rc || !root || !rules || !results)
 		CG_FAIL(rc, CG_ERR_NOMEM);
@@ -590,7 +469,7 @@ cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory 
 	if (!(rc = cg_json_dump(root, CG_JSON_PRETTY, out)))
 		rc = cg_buf_putc(out, '\n');
 done:
-	grouping_release(&gr);
+	cg_report_grouping_release_(&gr);
 	cg_json_free(root);
 	cg_json_free(rules);
 	cg_json_free(results);
