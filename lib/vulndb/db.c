@@ -58,7 +58,9 @@ static const char schema_sql[] =
 	"  seq INTEGER NOT NULL, type TEXT NOT NULL,\n"
 	"  events TEXT NOT NULL, PRIMARY KEY (affected, seq)) WITHOUT ROWID;\n"
 	"CREATE TABLE versions (affected INTEGER NOT NULL REFERENCES affected(id),\n"
-	"  version TEXT NOT NULL, PRIMARY KEY (affected, version)) WITHOUT ROWID;\n";
+	"  version TEXT NOT NULL, PRIMARY KEY (affected, version)) WITHOUT ROWID;\n"
+	"CREATE TABLE by_package (ecosystem TEXT NOT NULL, package TEXT NOT NULL,\n"
+	"  rows BLOB NOT NULL, PRIMARY KEY (ecosystem, package)) WITHOUT ROWID;\n";
 
 enum stmt_id {
 	S_ADV, S_KEV, S_ALIAS, S_RELATED, S_SEV, S_REF, S_AFF, S_RANGE, S_VER, S__COUNT
@@ -448,6 +450,167 @@ static cg_err_t add_feed(struct build *b, const char *spec, struct cg_vulndb_fee
 	return rc;
 }
 
+/* ---- by_package: each package's rows packed for the matcher -------------------
+ * One lookup of the matcher (lib/vulndb/match.c) reads one row of by_package
+ * instead of, per entry, one row each of affected, ranges and versions. The
+ * blob holds the package's affected rows in id order, each:
+ *   varint id, varint advisory, varint by_source, varint status,
+ *   varint has_versions (1: the row has rows in versions, read from there),
+ *   str severity, str note, varint nranges, nranges x str events (the range's
+ *   events text as in ranges.events, in seq order)
+ * where varint is unsigned LEB128 of the value as a uint64, and str a varint
+ * of the length + 1 (0: NULL) and then the bytes. An empty blob says: read
+ * affected (written for a package whose rows are larger than PACK_MAX). A
+ * package without a by_package row has no affected rows. */
+#define PACK_MAX ((size_t)16 << 20)
+
+static const char pack_sql[] =
+	"SELECT a.ecosystem, a.package, a.id, a.advisory, a.by_source, a.status, a.severity,"
+	" a.note, r.events, r.affected IS NOT NULL,"
+	" EXISTS (SELECT 1 FROM versions v WHERE v.affected = a.id)"
+	" FROM affected a LEFT JOIN ranges r ON r.affected = a.id"
+	" ORDER BY a.ecosystem, a.package, a.id, r.seq";
+
+static cg_err_t put_varint(struct cg_buf *out, uint64_t x)
+{
+	unsigned char t[10];
+	size_t n = 0;
+	do {
+		t[n++] = (unsigned char)((x & 0x7f) | (x > 0x7f ? 0x80 : 0));
+		x >>= 7;
+	} while (x);
+	return cg_buf_append(out, t, n);
+}
+
+static cg_err_t put_str(struct cg_buf *out, sqlite3_stmt *s, int col)
+{
+	const unsigned char *v = sqlite3_column_text(s, col);
+	size_t n = v ? (size_t)sqlite3_column_bytes(s, col) : 0;
+	cg_err_t rc = put_varint(out, v ? (uint64_t)n + 1 : 0);
+	return rc ? rc : cg_buf_append(out, v, n);
+}
+
+/* The package being packed: its blob so far, and the ranges of its last row
+ * (their count goes before them). */
+struct pack {
+	struct cg_buf blob, rng;
+	size_t nranges;
+	bool row_open;
+	bool over; /* larger than PACK_MAX: an empty blob is written */
+};
+
+static cg_err_t pack_end_row(struct pack *k)
+{
+	cg_err_t rc = CG_OK;
+	if (k->row_open && !(rc = put_varint(&k->blob, k->nranges)))
+		rc = cg_buf_append(&k->blob, k->rng.data, k->rng.len);
+	cg_buf_reset(&k->rng);
+	k->nranges = 0;
+	k->row_open = false;
+	return rc;
+}
+
+/* One line of pack_sql: a new row's fields, and the range the line holds. */
+static cg_err_t pack_line(struct pack *k, sqlite3_stmt *s, bool new_row)
+{
+	cg_err_t rc = CG_OK;
+	if (new_row) {
+		if ((rc = pack_end_row(k)))
+			return rc;
+		k->row_open = true;
+		rc = put_varint(&k->blob, (uint64_t)sqlite3_column_int64(s, 2));
+		if (!rc) rc = put_varint(&k->blob, (uint64_t)sqlite3_column_int64(s, 3));
+		if (!rc) rc = put_varint(&k->blob, (uint64_t)sqlite3_column_int64(s, 4));
+		if (!rc) rc = put_varint(&k->blob, (uint64_t)sqlite3_column_int64(s, 5));
+		if (!rc) rc = put_varint(&k->blob, sqlite3_column_int(s, 10) ? 1 : 0);
+		if (!rc) rc = put_str(&k->blob, s, 6);
+		if (!rc) rc = put_str(&k->blob, s, 7);
+	}
+	if (!rc && sqlite3_column_int(s, 9)) {
+		rc = put_str(&k->rng, s, 8);
+		k->nranges++;
+	}
+	return rc;
+}
+
+static cg_err_t pack_flush(struct pack *k, sqlite3_stmt *ins, const char *eco, const char *pkg)
+{
+	cg_err_t rc = k->over ? CG_OK : pack_end_row(k);
+	if (rc == CG_ERR_LIMIT)
+		k->over = true;
+	else if (rc)
+		return rc;
+	bind_text(ins, 1, eco);
+	bind_text(ins, 2, pkg);
+	if (k->over)
+		sqlite3_bind_zeroblob(ins, 3, 0);
+	else
+		sqlite3_bind_blob(ins, 3, k->blob.len ? k->blob.data : "", (int)k->blob.len,
+				  SQLITE_STATIC);
+	rc = step(ins, NULL) == SQLITE_OK ? CG_OK : CG_ERR_IO;
+	cg_buf_reset(&k->blob);
+	cg_buf_reset(&k->rng);
+	k->nranges = 0;
+	k->row_open = k->over = false;
+	return rc;
+}
+
+static cg_err_t pack_rows(struct build *b, struct cg_error *err)
+{
+	sqlite3_stmt *s = NULL, *ins = NULL;
+	struct pack k = { CG_BUF_INIT(PACK_MAX), CG_BUF_INIT(PACK_MAX), 0, false, false };
+	char *eco = NULL, *pkg = NULL;
+	int64_t last = 0;
+	cg_err_t rc = CG_OK;
+	int r;
+
+	if (sqlite3_prepare_v2(b->db, pack_sql, -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "INSERT INTO by_package(ecosystem, package, rows)"
+			       " VALUES(?1, ?2, ?3)", -1, &ins, NULL) != SQLITE_OK)
+		CG_FAIL(rc, sql_fail(b, err, "by_package"));
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *e = (const char *)sqlite3_column_text(s, 0);
+		const char *p = (const char *)sqlite3_column_text(s, 1);
+		int64_t id = sqlite3_column_int64(s, 2);
+		bool new_row = true;
+		if (!e || !p)
+			continue; /* NOT NULL columns */
+		if (!eco || strcmp(e, eco) || strcmp(p, pkg)) {
+			if (eco && (rc = pack_flush(&k, ins, eco, pkg)))
+				CG_FAIL(rc, sql_fail(b, err, "by_package"));
+			free(eco);
+			free(pkg);
+			eco = strdup(e);
+			pkg = strdup(p);
+			if (!eco || !pkg)
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+		} else {
+			new_row = id != last;
+		}
+		last = id;
+		if (k.over)
+			continue;
+		rc = pack_line(&k, s, new_row);
+		if (rc == CG_ERR_LIMIT)
+			k.over = true;
+		else if (rc)
+			CG_FAIL(rc, cg_error_set(err, rc, "by_package: %s", cg_strerror(rc)));
+		rc = CG_OK;
+	}
+	if (r != SQLITE_DONE)
+		CG_FAIL(rc, sql_fail(b, err, "by_package"));
+	if (eco && (rc = pack_flush(&k, ins, eco, pkg)))
+		CG_FAIL(rc, sql_fail(b, err, "by_package"));
+done:
+	sqlite3_finalize(s);
+	sqlite3_finalize(ins);
+	free(eco);
+	free(pkg);
+	cg_buf_release(&k.blob);
+	cg_buf_release(&k.rng);
+	return rc;
+}
+
 static cg_err_t write_meta(struct build *b, const struct cg_vulndb_feed_stats *stats, size_t n,
 			   struct cg_error *err)
 {
@@ -534,7 +697,8 @@ cg_err_t cg_vulndb_build(const char *output, const char *const *feeds, size_t nf
 		if (rc)
 			goto done;
 	}
-	if ((rc = write_meta(&b, stats, nfeeds, err)) || (rc = exec(&b, "COMMIT", err)))
+	if ((rc = pack_rows(&b, err)) || (rc = write_meta(&b, stats, nfeeds, err)) ||
+	    (rc = exec(&b, "COMMIT", err)))
 		goto done;
 	for (int i = 0; i < S__COUNT; i++) {
 		sqlite3_finalize(b.st[i]);

@@ -1,9 +1,19 @@
 /* Matching an inventory against the vulnerability database.
  *
  * Each package becomes one or more lookups (ecosystem, database name, version
- * to compare, which entries apply), each an indexed query on
- * affected(ecosystem, package) with prepared statements; every row is judged
- * with the ecosystem's own comparator.
+ * to compare, which entries apply). A lookup reads the package's rows with
+ * their ranges in one indexed query: one row of by_package, where the builder
+ * packed them (db.c gives the format), or, in a database built without it,
+ * affected(ecosystem, package) joined with ranges; every row is judged with
+ * the ecosystem's own comparator. What saves work, without changing a result:
+ *  - an ecosystem with few names (at most FEW_NAMES_MAX) has them loaded once
+ *    per handle; a lookup of a name it lacks makes no query;
+ *  - within one inventory a lookup made before (the source package of the
+ *    previous binary, another copy of a library) is replayed from a memo of
+ *    its rows' verdicts;
+ *  - an advisory's fields are read once per match and shared by its findings;
+ *  - events in the builder's compact form are read in place, not by the JSON
+ *    parser; rows, ranges and strings live in buffers reused by every lookup.
  *
  * Mapping:
  *  - deb on debian: "Debian:N" (N from VERSION_ID; no VERSION_ID, i.e. testing
@@ -45,19 +55,31 @@
 #define MAX_NAME 512          /* a package name as looked up */
 #define MAX_LOOKUPS 8
 #define MAX_FINDINGS ((size_t)1 << 22)
+#define FEW_NAMES_MAX 1024    /* names of an ecosystem held to skip lookups of others */
+#define FEW_NAME_SETS 16
 
-enum q_id { Q_AFF, Q_RANGES, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q__COUNT };
+enum q_id { Q_AFF, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q_FEW, Q__COUNT };
 
+/* Q_AFF: the rows of a lookup (?3: by_source 1 or 0, or -1 for both), one
+ * line per range of each (one line for a row without ranges), rows in id
+ * order and ranges in seq order, with whether the row lists versions (asked
+ * only of status 0, CG_ADV_AFFECTED: the others never look). */
 static const char *const q_sql[Q__COUNT] = {
-	[Q_AFF] = ("SELECT id, advisory, by_source, status, severity, note FROM affected"
-		   " WHERE ecosystem = ?1 AND package = ?2 ORDER BY id"),
-	[Q_RANGES] = "SELECT events FROM ranges WHERE affected = ?1 ORDER BY seq",
+	[Q_AFF] = ("SELECT a.id, a.advisory, a.by_source, a.status, a.severity, a.note, r.events,"
+		   " r.affected IS NOT NULL,"
+		   " CASE a.status WHEN 0 THEN EXISTS (SELECT 1 FROM versions v WHERE"
+		   " v.affected = a.id) ELSE 0 END"
+		   " FROM affected a LEFT JOIN ranges r ON r.affected = a.id"
+		   " WHERE a.ecosystem = ?1 AND a.package = ?2 AND (?3 < 0 OR a.by_source = ?3)"
+		   " ORDER BY a.id, r.seq"),
 	[Q_VERSIONS] = "SELECT version FROM versions WHERE affected = ?1",
 	[Q_ADV] = "SELECT name, summary, published, kev, details FROM advisories WHERE id = ?1",
 	[Q_ALIASES] = "SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias",
 	[Q_SEVS] = "SELECT type, score FROM severities WHERE advisory = ?1 ORDER BY type, score",
 	[Q_REFS] = "SELECT url FROM refs WHERE advisory = ?1 ORDER BY url LIMIT 32",
 	[Q_NAMES] = "SELECT DISTINCT package FROM affected WHERE ecosystem = ?1",
+	[Q_FEW] = "SELECT DISTINCT package FROM affected WHERE ecosystem = ?1 LIMIT "
+		  CG_STR(FEW_NAMES_MAX) " + 1",
 };
 
 /* Ecosystems whose names compare normalised: a sorted (normalised, stored) index. */
@@ -73,9 +95,27 @@ struct name_index {
 	size_t n;
 };
 
+/* A database's packed rows (db.c says the format), when it has them. */
+static const char q_packed_sql[] =
+	"SELECT rows FROM by_package WHERE ecosystem = ?1 AND package = ?2";
+
+/* The names of an ecosystem with at most FEW_NAMES_MAX of them (`many` when
+ * it has more), loaded on first use: a lookup of another name needs no query.
+ * (A Debian 12 system looks up every package in "Debian:12" and "Debian", which
+ * name few packages of a release.) */
+struct few_names {
+	char eco[64];
+	bool many;
+	const char **v; /* sorted */
+	size_t n;
+};
+
 struct cg_vulndb {
 	sqlite3 *db;
+	struct few_names few[FEW_NAME_SETS];
+	size_t nfew;
 	sqlite3_stmt *q[Q__COUNT];
+	sqlite3_stmt *q_packed; /* NULL: a database without by_package */
 	struct name_index norm[3]; /* by enum norm_kind (NONE unused) */
 	struct cg_arena arena;     /* the indexes' strings */
 };
@@ -159,6 +199,9 @@ cg_err_t cg_vulndb_open(const char *path, struct cg_vulndb **out, struct cg_erro
 			CG_FAIL(rc, cg_error_set(err, CG_ERR_INVALID,
 						 "%s: not a cguard vulnerability database (%s)", path,
 						 sqlite3_errmsg(db->db)));
+	if (sqlite3_prepare_v3(db->db, q_packed_sql, -1, SQLITE_PREPARE_PERSISTENT, &db->q_packed,
+			       NULL) != SQLITE_OK)
+		db->q_packed = NULL; /* built before by_package: lookups read affected */
 	*out = db;
 	db = NULL;
 done:
@@ -173,8 +216,11 @@ void cg_vulndb_close(struct cg_vulndb *db)
 		return;
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(db->q[i]);
+	sqlite3_finalize(db->q_packed);
 	for (size_t i = 0; i < CG_ARRAY_LEN(db->norm); i++)
 		free(db->norm[i].v);
+	for (size_t i = 0; i < db->nfew; i++)
+		free(db->few[i].v);
 	cg_arena_release(&db->arena);
 	if (db->db)
 		sqlite3_close(db->db);
@@ -252,6 +298,82 @@ done:
 	return rc;
 }
 
+/* v with room for n + 1 elements of `size` bytes: v itself, a larger copy, or
+ * NULL when out of memory (v is then unchanged). */
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	size_t nc, bytes;
+	void *nv;
+	if (n < *cap)
+		return v;
+	nc = *cap ? *cap * 2 : 16;
+	if (!cg_size_mul(nc, size, &bytes) || !(nv = realloc(v, bytes)))
+		return NULL;
+	*cap = nc;
+	return nv;
+}
+
+/* s[0..n) and a NUL into the pool at *off. */
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* May the database have rows of (eco, name)? false only when it certainly has none. */
+static cg_err_t may_have(struct cg_vulndb *db, const char *eco, const char *name, bool *yes,
+			 struct cg_error *err)
+{
+	struct few_names *fw = NULL;
+	sqlite3_stmt *s = db->q[Q_FEW];
+	cg_err_t rc = CG_OK;
+	size_t cap = 0;
+	int r = SQLITE_DONE;
+
+	*yes = true;
+	for (size_t i = 0; i < db->nfew && !fw; i++)
+		if (!strcmp(db->few[i].eco, eco))
+			fw = &db->few[i];
+	if (!fw) {
+		if (db->nfew == FEW_NAME_SETS || strlen(eco) >= sizeof(fw->eco))
+			return CG_OK;
+		fw = &db->few[db->nfew++];
+		memcpy(fw->eco, eco, strlen(eco) + 1);
+		sqlite3_bind_text(s, 1, eco, -1, SQLITE_STATIC);
+		while (!fw->many && (r = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *p = (const char *)sqlite3_column_text(s, 0);
+			const char **nv;
+			if (fw->n == FEW_NAMES_MAX) {
+				fw->many = true;
+				break;
+			}
+			if (!p)
+				continue;
+			if (!(nv = grow(fw->v, &cap, fw->n, sizeof(*nv))) ||
+			    !(nv[fw->n] = cg_arena_strdup(&db->arena, p))) {
+				if (nv)
+					fw->v = nv;
+				fw->many = true; /* a failed load filters nothing */
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+			}
+			fw->v = nv;
+			fw->n++;
+		}
+		if (!fw->many && r != SQLITE_DONE) {
+			fw->many = true;
+			CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "database: %s",
+						 sqlite3_errmsg(db->db)));
+		}
+		if (fw->n)
+			qsort(fw->v, fw->n, sizeof(*fw->v), str_cmp);
+	}
+	if (!fw->many)
+		*yes = fw->n && bsearch(&name, fw->v, fw->n, sizeof(*fw->v), str_cmp);
+done:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
 /* ---- mapping a package to lookups ------------------------------------------- */
 
 struct lookup {
@@ -263,6 +385,8 @@ struct lookup {
 	bool fallback;     /* release-less entries: only advisories without a release entry */
 	enum norm_kind norm;
 	const struct cg_version_scheme *scheme;
+	/* eco, name and version kept in the findings (by the first finding) */
+	const char *kept_eco, *kept_name, *kept_version;
 };
 
 struct lang_eco {
@@ -299,6 +423,16 @@ static bool fmt(char *out, size_t cap, const char *f, ...)
 	n = vsnprintf(out, cap, f, ap);
 	va_end(ap);
 	return n >= 0 && (size_t)n < cap;
+}
+
+/* s into out[cap]; false when it does not fit. */
+static bool copy(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= cap)
+		return false;
+	memcpy(out, s, n + 1);
+	return true;
 }
 
 /* Leading digits of s (the major release), or 0 chars. */
@@ -361,14 +495,15 @@ static bool add_lookup(struct lookup *lk, size_t *n, const char *eco, const char
 	if (*n >= MAX_LOOKUPS)
 		return false;
 	l = &lk[*n];
-	if (!fmt(l->eco, sizeof(l->eco), "%s", eco) || !fmt(l->name, sizeof(l->name), "%s", name) ||
-	    !fmt(l->version, sizeof(l->version), "%s", ver))
+	if (!copy(l->eco, sizeof(l->eco), eco) || !copy(l->name, sizeof(l->name), name) ||
+	    !copy(l->version, sizeof(l->version), ver))
 		return false;
 	l->by_source = by_source;
 	l->slot = slot;
 	l->fallback = fallback;
 	l->norm = norm;
 	l->scheme = s;
+	l->kept_eco = l->kept_name = l->kept_version = NULL;
 	(*n)++;
 	return true;
 }
@@ -394,8 +529,8 @@ static size_t map_pkg(const struct cg_os_info *os, const struct cg_pkg *p, struc
 			if (!fmt(bin, sizeof(bin), "%s:%s", p->epoch, p->version) ||
 			    !fmt(src, sizeof(src), "%s:%s", p->epoch, sv))
 				return 0;
-		} else if (!fmt(bin, sizeof(bin), "%s", p->version) ||
-			   !fmt(src, sizeof(src), "%s", !strcmp(p->type, "apk") ? p->version : sv)) {
+		} else if (!copy(bin, sizeof(bin), p->version) ||
+			   !copy(src, sizeof(src), !strcmp(p->type, "apk") ? p->version : sv)) {
 			return 0;
 		}
 		split = p->src_name && *p->src_name && strcmp(p->src_name, p->name);
@@ -430,7 +565,7 @@ static size_t map_pkg(const struct cg_os_info *os, const struct cg_pkg *p, struc
 		if (p->namespace_ && *p->namespace_) {
 			if (!fmt(name, sizeof(name), "%s%s%s", p->namespace_, sep, p->name))
 				return 0;
-		} else if (!fmt(name, sizeof(name), "%s", p->name)) {
+		} else if (!copy(name, sizeof(name), p->name)) {
 			return 0;
 		}
 		if (!add_lookup(lk, &n, lang_ecos[i].eco, name, p->version, -1, 0, false,
@@ -441,8 +576,6 @@ static size_t map_pkg(const struct cg_os_info *os, const struct cg_pkg *p, struc
 	return 0;
 }
 
-/* ---- judging one row -------------------------------------------------------- */
-
 enum verdict { V_NONE, V_HIT, V_INVALID };
 
 struct judged {
@@ -450,8 +583,224 @@ struct judged {
 	char fixed[CG_VERSION_MAX_LEN + 1]; /* "" when none */
 };
 
-/* Parse [["introduced","0"],["fixed","1.2"]] into events (borrowing from *j). */
-static bool parse_events(const char *text, cg_json **j, struct cg_osv_event *ev, size_t *n)
+/* ---- one match's working space ---------------------------------------------- */
+
+#define NO_STR SIZE_MAX /* a NULL string in a pool */
+
+/* Bytes that grow and are reused from lookup to lookup; strings are kept as
+ * offsets, as the bytes move when they grow. */
+struct pool {
+	char *p;
+	size_t len, cap;
+};
+
+/* One affected row of a lookup; its ranges' events texts are
+ * m->ranges[range0 .. range0 + nranges) (pool offsets). */
+struct row {
+	int64_t id, adv;
+	int status;
+	bool has_versions;
+	size_t sev, note; /* pool offsets or NO_STR */
+	size_t range0, nranges;
+};
+
+/* Advisories with an entry of the release for a name slot (fallback rule). */
+struct seen {
+	int64_t *adv;
+	int *slot;
+	size_t n, cap;
+};
+
+/* An advisory already loaded into the findings: its first finding. */
+struct adv_slot {
+	int64_t adv; /* 0: empty (advisories.id starts at 1) */
+	size_t item;
+};
+
+/* What one lookup found, kept for the next package that makes the same lookup
+ * (the binaries of one source package; copies of one library): each row's
+ * advisory and verdict, in row order. */
+struct memo_row {
+	int64_t adv;
+	enum verdict v;
+	enum cg_finding_status status;
+	const char *fixed, *sev, *note; /* in the memo arena */
+};
+
+struct memo {
+	const char *key; /* in the memo arena */
+	size_t klen;
+	size_t row0, nrows; /* into memo_rows */
+};
+
+struct match {
+	struct cg_vulndb *db;
+	struct cg_findings *f;
+	struct lookup lk[MAX_LOOKUPS];
+	struct seen seen; /* of the package being matched */
+	/* the rows of the lookup being judged */
+	struct row *rows;
+	size_t nrows, rows_cap;
+	size_t *ranges;
+	size_t nranges, ranges_cap;
+	struct pool pool;
+	struct cg_osv_event ev[MAX_EVENTS];
+	char *ends[MAX_EVENTS];
+	/* advisory id -> finding that holds its fields; open addressing */
+	struct adv_slot *advs;
+	size_t nadvs, advs_cap; /* cap: 0 or a power of two */
+	/* lookups done: key -> rows; open addressing over memo indexes + 1 */
+	struct memo *memos;
+	size_t nmemos, memos_cap;
+	size_t *memo_slots;
+	size_t memo_slots_cap; /* 0 or a power of two */
+	struct memo_row *memo_rows;
+	size_t nmemo_rows, memo_rows_cap;
+	struct cg_arena arena; /* memo keys and strings */
+	bool use_memo;         /* only while one inventory (one OS) is matched */
+};
+
+static bool pool_putn(struct pool *pl, const char *s, size_t n, size_t *off)
+{
+	size_t need;
+	if (!cg_size_add(pl->len, n, &need) || !cg_size_add(need, 1, &need))
+		return false;
+	if (need > pl->cap) {
+		size_t nc = pl->cap ? pl->cap : 4096;
+		char *np;
+		while (nc < need)
+			if (!cg_size_mul(nc, 2, &nc))
+				return false;
+		if (!(np = realloc(pl->p, nc)))
+			return false;
+		pl->p = np;
+		pl->cap = nc;
+	}
+	if (n)
+		memcpy(pl->p + pl->len, s, n);
+	pl->p[pl->len + n] = '\0';
+	*off = pl->len;
+	pl->len = need;
+	return true;
+}
+
+/* A NUL-terminated string (NULL: NO_STR) into the pool. */
+static bool pool_put(struct pool *pl, const char *s, size_t *off)
+{
+	if (!s) {
+		*off = NO_STR;
+		return true;
+	}
+	return pool_putn(pl, s, strlen(s), off);
+}
+
+static const char *pool_str(const struct pool *pl, size_t off)
+{
+	return off == NO_STR ? NULL : pl->p + off;
+}
+
+static struct match *match_new(struct cg_vulndb *db, struct cg_findings *f)
+{
+	struct match *m = calloc(1, sizeof(*m));
+	if (m) {
+		m->db = db;
+		m->f = f;
+	}
+	return m;
+}
+
+static void match_free(struct match *m)
+{
+	if (!m)
+		return;
+	free(m->seen.adv);
+	free(m->seen.slot);
+	free(m->rows);
+	free(m->ranges);
+	free(m->pool.p);
+	free(m->advs);
+	free(m->memos);
+	free(m->memo_slots);
+	free(m->memo_rows);
+	cg_arena_release(&m->arena);
+	free(m);
+}
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3u;
+	return h;
+}
+
+static size_t hash_adv(int64_t adv)
+{
+	return (size_t)(((uint64_t)adv * 0x9e3779b97f4a7c15u) >> 20);
+}
+
+/* ---- judging one row -------------------------------------------------------- */
+
+/* The version's end: the closing quote of a string of printable ASCII with
+ * no escapes starting at p, or NULL. */
+static char *plain_end(char *p)
+{
+	for (; *p != '"'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e || *p == '\\')
+			return NULL;
+	return p;
+}
+
+/* Events exactly as the builder writes them, [["introduced","0"],["fixed","1.2"]]
+ * with plain strings: true when the text has that shape, and then the events
+ * are stored and each version is cut at its closing quote (ends[] holds the
+ * quotes until the whole text is known to be of that shape). */
+static bool compact_events(char *text, struct cg_osv_event *ev, char **ends, size_t *n)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+	} kinds[] = {
+		[CG_OSV_INTRODUCED] = { "introduced", 10 }, [CG_OSV_FIXED] = { "fixed", 5 },
+		[CG_OSV_LAST_AFFECTED] = { "last_affected", 13 }, [CG_OSV_LIMIT] = { "limit", 5 },
+	};
+	char *p = text, *k, *k_end, *v, *v_end;
+	size_t count = 0;
+
+	if (*p++ != '[')
+		return false;
+	while (*p != ']') {
+		size_t kind = CG_ARRAY_LEN(kinds);
+		if (count == MAX_EVENTS || (count && *p++ != ',') || p[0] != '[' || p[1] != '"')
+			return false;
+		k = p + 2;
+		if (!(k_end = plain_end(k)) || k_end[1] != ',' || k_end[2] != '"')
+			return false;
+		v = k_end + 3;
+		if (!(v_end = plain_end(v)) || v_end[1] != ']')
+			return false;
+		for (size_t x = 0; x < CG_ARRAY_LEN(kinds); x++)
+			if ((size_t)(k_end - k) == kinds[x].len && !memcmp(k, kinds[x].name, kinds[x].len))
+				kind = x;
+		if (kind == CG_ARRAY_LEN(kinds))
+			return false;
+		ev[count].kind = (enum cg_osv_event_kind)kind;
+		ev[count].version = v;
+		ends[count++] = v_end;
+		p = v_end + 2;
+	}
+	if (p[1] != '\0')
+		return false;
+	for (size_t i = 0; i < count; i++)
+		*ends[i] = '\0';
+	*n = count;
+	return true;
+}
+
+/* Parse a range's events (a pool string: the compact form is read in place);
+ * any other text goes to the JSON parser, events then borrowing from *j. */
+static bool parse_events(char *text, cg_json **j, struct cg_osv_event *ev, char **ends, size_t *n)
 {
 	static const char *const kinds[] = {
 		[CG_OSV_INTRODUCED] = "introduced", [CG_OSV_FIXED] = "fixed",
@@ -459,7 +808,12 @@ static bool parse_events(const char *text, cg_json **j, struct cg_osv_event *ev,
 	};
 	size_t len;
 	*n = 0;
-	if (!text || cg_json_parse(text, strlen(text), NULL, j, NULL) != CG_OK)
+	if (!text)
+		return false;
+	if (compact_events(text, ev, ends, n))
+		return true;
+	*n = 0;
+	if (cg_json_parse(text, strlen(text), NULL, j, NULL) != CG_OK)
 		return false;
 	len = cg_json_array_len(*j);
 	if (len > MAX_EVENTS)
@@ -485,43 +839,35 @@ static bool parse_events(const char *text, cg_json **j, struct cg_osv_event *ev,
 
 /* Is the version in one of the row's ranges? *fixed gets the smallest fixed
  * event above it in the first range that holds it. */
-static enum verdict in_ranges(struct cg_vulndb *db, const struct cg_version_scheme *s,
-			      int64_t aff, const char *ver, bool *any_range, char *fixed,
-			      size_t fcap)
+static enum verdict in_ranges(struct match *m, const struct cg_version_scheme *s,
+			      const struct row *r, const char *ver, char *fixed, size_t fcap)
 {
-	sqlite3_stmt *q = db->q[Q_RANGES];
-	struct cg_osv_event *ev = NULL;
 	enum verdict v = V_NONE;
 	size_t vl = strlen(ver);
 
-	*any_range = false;
 	fixed[0] = '\0';
-	sqlite3_bind_int64(q, 1, aff);
-	while (v == V_NONE && sqlite3_step(q) == SQLITE_ROW) {
+	for (size_t k = 0; v == V_NONE && k < r->nranges; k++) {
+		char *text = (char *)pool_str(&m->pool, m->ranges[r->range0 + k]);
+		struct cg_osv_event *ev = m->ev;
 		cg_json *j = NULL;
 		size_t n;
 		bool hit = false;
-		if (!ev && !(ev = malloc(MAX_EVENTS * sizeof(*ev)))) {
-			v = V_INVALID;
-			break;
-		}
-		*any_range = true;
-		if (!parse_events((const char *)sqlite3_column_text(q, 0), &j, ev, &n) ||
+		if (!parse_events(text, &j, ev, m->ends, &n) ||
 		    cg_version_osv_affected(s, ver, ev, n, &hit, NULL) != CG_OK) {
 			v = V_INVALID;
 		} else if (hit) {
 			const char *best = NULL;
 			v = V_HIT;
 			for (size_t i = 0; i < n; i++) {
-				int r;
+				int c;
 				if (ev[i].kind != CG_OSV_FIXED)
 					continue;
 				if (cg_version_cmp_n(s, ev[i].version, strlen(ev[i].version), ver, vl,
-						     &r, NULL) != CG_OK || r <= 0)
+						     &c, NULL) != CG_OK || c <= 0)
 					continue;
 				if (best && (cg_version_cmp_n(s, ev[i].version, strlen(ev[i].version),
-							      best, strlen(best), &r, NULL) != CG_OK ||
-					     r >= 0))
+							      best, strlen(best), &c, NULL) != CG_OK ||
+					     c >= 0))
 					continue;
 				best = ev[i].version;
 			}
@@ -530,8 +876,6 @@ static enum verdict in_ranges(struct cg_vulndb *db, const struct cg_version_sche
 		}
 		cg_json_free(j);
 	}
-	sqlite3_reset(q);
-	free(ev);
 	return v;
 }
 
@@ -554,14 +898,13 @@ static bool in_versions(struct cg_vulndb *db, const struct cg_version_scheme *s,
 	return hit;
 }
 
-static enum verdict judge(struct cg_vulndb *db, const struct lookup *l, bool ver_ok, int64_t aff,
-			  int status, struct judged *out)
+static enum verdict judge(struct match *m, const struct lookup *l, bool ver_ok,
+			  const struct row *r, struct judged *out)
 {
-	bool any;
 	enum verdict v;
 
 	out->fixed[0] = '\0';
-	switch (status) {
+	switch (r->status) {
 	case CG_ADV_NOT_AFFECTED:
 		return V_NONE;
 	case CG_ADV_UNFIXED:
@@ -571,14 +914,14 @@ static enum verdict judge(struct cg_vulndb *db, const struct lookup *l, bool ver
 		out->status = CG_FINDING_EOL;
 		if (!ver_ok)
 			return V_INVALID;
-		v = in_ranges(db, l->scheme, aff, l->version, &any, out->fixed, sizeof(out->fixed));
+		v = in_ranges(m, l->scheme, r, l->version, out->fixed, sizeof(out->fixed));
 		out->fixed[0] = '\0';
-		return any ? v : V_HIT;
+		return r->nranges ? v : V_HIT;
 	case CG_ADV_AFFECTED:
 		if (!ver_ok)
 			return V_INVALID;
-		v = in_ranges(db, l->scheme, aff, l->version, &any, out->fixed, sizeof(out->fixed));
-		if (v == V_NONE && in_versions(db, l->scheme, aff, l->version))
+		v = in_ranges(m, l->scheme, r, l->version, out->fixed, sizeof(out->fixed));
+		if (v == V_NONE && r->has_versions && in_versions(m->db, l->scheme, r->id, l->version))
 			v = V_HIT;
 		out->status = out->fixed[0] ? CG_FINDING_FIXED : CG_FINDING_UNFIXED;
 		return v;
@@ -747,12 +1090,81 @@ static bool better(const struct cg_finding_item *it, const struct judged *j)
 				strlen(it->pub.fixed), &r, NULL) == CG_OK && r < 0;
 }
 
-static cg_err_t add_finding(struct cg_vulndb *db, struct cg_findings *f, size_t first,
-			    const struct cg_pkg *p, size_t idx, const struct lookup *l, int64_t adv,
-			    const char *sev, const char *note, const struct judged *j,
-			    struct cg_error *err)
+/* The finding that already holds the advisory's fields, or NULL. */
+static const struct cg_finding_item *adv_find(const struct match *m, int64_t adv)
 {
+	size_t mask = m->advs_cap - 1;
+	if (!m->advs_cap)
+		return NULL;
+	for (size_t i = hash_adv(adv) & mask; m->advs[i].adv; i = (i + 1) & mask)
+		if (m->advs[i].adv == adv)
+			return &m->f->v[m->advs[i].item];
+	return NULL;
+}
+
+static bool adv_add(struct match *m, int64_t adv, size_t item)
+{
+	size_t mask;
+	if ((m->nadvs + 1) * 2 > m->advs_cap) {
+		size_t nc = m->advs_cap ? m->advs_cap * 2 : 256;
+		struct adv_slot *nv = calloc(nc, sizeof(*nv));
+		if (!nv)
+			return false;
+		for (size_t i = 0; i < m->advs_cap; i++) {
+			size_t k = hash_adv(m->advs[i].adv) & (nc - 1);
+			if (!m->advs[i].adv)
+				continue;
+			while (nv[k].adv)
+				k = (k + 1) & (nc - 1);
+			nv[k] = m->advs[i];
+		}
+		free(m->advs);
+		m->advs = nv;
+		m->advs_cap = nc;
+	}
+	mask = m->advs_cap - 1;
+	for (size_t i = hash_adv(adv) & mask;; i = (i + 1) & mask)
+		if (!m->advs[i].adv) {
+			m->advs[i].adv = adv;
+			m->advs[i].item = item;
+			m->nadvs++;
+			return true;
+		}
+}
+
+/* The advisory's fields of another finding: strings and lists shared (they are
+ * never changed), severities copied (the CVSS scores are written into them). */
+static bool copy_advisory(struct cg_findings *f, struct cg_finding *to,
+			  const struct cg_finding *from)
+{
+	struct cg_finding_severity *sv = NULL;
+	to->id = from->id;
+	to->aliases = from->aliases;
+	to->naliases = from->naliases;
+	to->summary = from->summary;
+	to->published = from->published;
+	to->kev = from->kev;
+	to->details = from->details;
+	to->references = from->references;
+	to->nreferences = from->nreferences;
+	if (from->nseverities) {
+		sv = cg_arena_alloc(&f->arena, from->nseverities * sizeof(*sv));
+		if (!sv)
+			return false;
+		memcpy(sv, from->severities, from->nseverities * sizeof(*sv));
+	}
+	to->severities = sv;
+	to->nseverities = from->nseverities;
+	return true;
+}
+
+static cg_err_t add_finding(struct match *m, size_t first, const struct cg_pkg *p, size_t idx,
+			    struct lookup *l, int64_t adv, const char *sev, const char *note,
+			    const struct judged *j, struct cg_error *err)
+{
+	struct cg_findings *f = m->f;
 	struct cg_finding_item *it = NULL;
+	const struct cg_finding_item *same = NULL;
 	bool oom = false, fresh = false;
 	cg_err_t rc;
 
@@ -779,18 +1191,34 @@ static cg_err_t add_finding(struct cg_vulndb *db, struct cg_findings *f, size_t 
 		it->adv = adv;
 		it->scheme = l->scheme;
 		it->pub.pkg_index = idx;
-		it->pub.pkg_name = keep(f, p->name, &oom);
-		it->pub.pkg_version = keep(f, p->version, &oom);
-		it->pub.pkg_type = keep(f, p->type, &oom);
-		it->pub.pkg_path = keep(f, p->path, &oom);
+		if (f->n > first) { /* the package's strings, kept for its first finding */
+			it->pub.pkg_name = f->v[first].pub.pkg_name;
+			it->pub.pkg_version = f->v[first].pub.pkg_version;
+			it->pub.pkg_type = f->v[first].pub.pkg_type;
+			it->pub.pkg_path = f->v[first].pub.pkg_path;
+		} else {
+			it->pub.pkg_name = keep(f, p->name, &oom);
+			it->pub.pkg_version = keep(f, p->version, &oom);
+			it->pub.pkg_type = keep(f, p->type, &oom);
+			it->pub.pkg_path = keep(f, p->path, &oom);
+		}
 		it->pub.pkg_layer = p->layer;
-		if ((rc = load_advisory(db, f, it, err)))
+		if ((same = adv_find(m, adv))) {
+			if (!copy_advisory(f, &it->pub, &same->pub))
+				oom = true;
+		} else if ((rc = load_advisory(m->db, f, it, err))) {
 			return rc;
+		}
 		fresh = true;
 	}
-	it->pub.ecosystem = keep(f, l->eco, &oom);
-	it->pub.package = keep(f, l->name, &oom);
-	it->pub.installed = keep(f, l->version, &oom);
+	if (!l->kept_eco) {
+		l->kept_eco = keep(f, l->eco, &oom);
+		l->kept_name = keep(f, l->name, &oom);
+		l->kept_version = keep(f, l->version, &oom);
+	}
+	it->pub.ecosystem = l->kept_eco;
+	it->pub.package = l->kept_name;
+	it->pub.installed = l->kept_version;
 	it->pub.fixed = j->fixed[0] ? keep(f, j->fixed, &oom) : NULL;
 	it->pub.status = j->status;
 	it->pub.severity = keep(f, sev, &oom);
@@ -801,19 +1229,15 @@ static cg_err_t add_finding(struct cg_vulndb *db, struct cg_findings *f, size_t 
 			it->pub.level = cg_finding_level_of_word_(it->pub.severities[i].score);
 	if (!oom && !cg_finding_derive_(f, &it->pub))
 		oom = true;
-	if (oom)
+	if (oom || !it->pub.ecosystem)
 		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-	if (fresh)
+	if (fresh) {
+		if (!same && !adv_add(m, adv, f->n))
+			return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 		f->n++;
+	}
 	return CG_OK;
 }
-
-/* Advisories with an entry of the release for a name slot (fallback rule). */
-struct seen {
-	int64_t *adv;
-	int *slot;
-	size_t n, cap;
-};
 
 static bool seen_has(const struct seen *s, int64_t adv, int slot)
 {
@@ -844,111 +1268,373 @@ static bool seen_add(struct seen *s, int64_t adv, int slot)
 	return true;
 }
 
-/* All rows of (l->eco, name) into findings. */
-static cg_err_t match_name(struct cg_vulndb *db, struct cg_findings *f, size_t first,
-			   const struct cg_pkg *p, size_t idx, const struct lookup *l,
-			   const char *name, bool ver_ok, struct seen *seen, struct cg_error *err)
+/* ---- remembered lookups ----------------------------------------------------- */
+
+/* The key of a lookup of `name`: everything its result depends on within one
+ * inventory (the OS, hence the ecosystems before a fallback, is fixed). */
+static size_t memo_key(const struct lookup *l, const char *name, char *out, size_t cap)
 {
-	sqlite3_stmt *q = db->q[Q_AFF];
-	size_t n = 0, cap = 0;
+	const char *part[3] = { l->eco, name, l->version };
+	size_t n = 0;
+	for (size_t i = 0; i < 3; i++) {
+		size_t len = strlen(part[i]);
+		if (len + 1 > cap - n)
+			return 0;
+		memcpy(out + n, part[i], len + 1); /* with its NUL as the separator */
+		n += len + 1;
+	}
+	if (cap - n < 3)
+		return 0;
+	out[n++] = (char)(l->by_source + 1);
+	out[n++] = (char)l->slot;
+	out[n++] = (char)l->fallback;
+	return n;
+}
+
+static const struct memo *memo_find(const struct match *m, const char *key, size_t klen)
+{
+	size_t mask = m->memo_slots_cap - 1;
+	if (!m->memo_slots_cap)
+		return NULL;
+	for (size_t i = hash_bytes(key, klen) & mask; m->memo_slots[i]; i = (i + 1) & mask) {
+		const struct memo *e = &m->memos[m->memo_slots[i] - 1];
+		if (e->klen == klen && !memcmp(e->key, key, klen))
+			return e;
+	}
+	return NULL;
+}
+
+/* Remember rows [row0, nmemo_rows) under key. */
+static bool memo_add(struct match *m, const char *key, size_t klen, size_t row0)
+{
+	struct memo *e, *nv;
+	size_t mask;
+	if ((m->nmemos + 1) * 2 > m->memo_slots_cap) {
+		size_t nc = m->memo_slots_cap ? m->memo_slots_cap * 2 : 1024;
+		size_t *ns = calloc(nc, sizeof(*ns));
+		if (!ns)
+			return false;
+		for (size_t i = 0; i < m->nmemos; i++) {
+			size_t k = hash_bytes(m->memos[i].key, m->memos[i].klen) & (nc - 1);
+			while (ns[k])
+				k = (k + 1) & (nc - 1);
+			ns[k] = i + 1;
+		}
+		free(m->memo_slots);
+		m->memo_slots = ns;
+		m->memo_slots_cap = nc;
+	}
+	if (!(nv = grow(m->memos, &m->memos_cap, m->nmemos, sizeof(*nv))))
+		return false;
+	m->memos = nv;
+	e = &m->memos[m->nmemos];
+	if (!(e->key = cg_arena_strndup(&m->arena, key, klen)))
+		return false;
+	e->klen = klen;
+	e->row0 = row0;
+	e->nrows = m->nmemo_rows - row0;
+	mask = m->memo_slots_cap - 1;
+	for (size_t i = hash_bytes(key, klen) & mask;; i = (i + 1) & mask)
+		if (!m->memo_slots[i]) {
+			m->memo_slots[i] = ++m->nmemos;
+			return true;
+		}
+}
+
+static bool memo_row(struct match *m, int64_t adv, enum verdict v, const struct judged *j,
+		     const char *sev, const char *note)
+{
+	struct memo_row *nv = grow(m->memo_rows, &m->memo_rows_cap, m->nmemo_rows, sizeof(*nv));
+	struct memo_row *r;
+	bool hit = v == V_HIT;
+	if (!nv)
+		return false;
+	m->memo_rows = nv;
+	r = &m->memo_rows[m->nmemo_rows];
+	r->adv = adv;
+	r->v = v;
+	r->status = hit ? j->status : CG_FINDING_UNFIXED;
+	r->fixed = hit && j->fixed[0] ? cg_arena_strdup(&m->arena, j->fixed) : NULL;
+	r->sev = hit ? cg_arena_strdup(&m->arena, sev) : NULL;
+	r->note = hit ? cg_arena_strdup(&m->arena, note) : NULL;
+	if ((r->fixed == NULL && hit && j->fixed[0]) || (!r->sev && hit && sev) ||
+	    (!r->note && hit && note))
+		return false;
+	m->nmemo_rows++;
+	return true;
+}
+
+/* ---- one lookup ------------------------------------------------------------- */
+
+/* ---- reading a lookup's rows ------------------------------------------------ */
+
+static bool get_varint(struct cg_view v, size_t *pos, uint64_t *out)
+{
+	uint64_t x = 0;
+	for (unsigned shift = 0; shift < 64; shift += 7) {
+		uint8_t c;
+		if (!cg_view_u8(v, (*pos)++, &c))
+			return false;
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*out = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool get_int(struct cg_view v, size_t *pos, int *out)
+{
+	uint64_t x;
+	if (!get_varint(v, pos, &x))
+		return false;
+	*out = (int64_t)x < INT_MIN || (int64_t)x > INT_MAX ? INT_MIN : (int)(int64_t)x;
+	return true;
+}
+
+static bool get_str(struct cg_view v, size_t *pos, struct pool *pl, size_t *off)
+{
+	uint64_t n;
+	struct cg_view sv;
+	if (!get_varint(v, pos, &n))
+		return false;
+	if (!n) {
+		*off = NO_STR;
+		return true;
+	}
+	if (!cg_view_sub(v, *pos, (size_t)(n - 1), &sv) || n - 1 > SIZE_MAX)
+		return false;
+	*pos += (size_t)(n - 1);
+	return pool_putn(pl, (const char *)sv.p, sv.len, off);
+}
+
+/* The rows of a by_package blob (untrusted: every read is checked) that the
+ * lookup takes; false when it is malformed (or memory ran out). */
+static bool unpack_rows(struct match *m, const struct lookup *l, struct cg_view v)
+{
+	size_t pos = 0;
+	while (pos < v.len) {
+		struct row r;
+		uint64_t id, adv, nr;
+		int by_source, has_versions;
+		bool take;
+		if (!get_varint(v, &pos, &id) || !get_varint(v, &pos, &adv) ||
+		    !get_int(v, &pos, &by_source) || !get_int(v, &pos, &r.status) ||
+		    !get_int(v, &pos, &has_versions) || !get_str(v, &pos, &m->pool, &r.sev) ||
+		    !get_str(v, &pos, &m->pool, &r.note) || !get_varint(v, &pos, &nr) || nr > v.len)
+			return false;
+		take = l->by_source < 0 || by_source == l->by_source;
+		r.id = (int64_t)id;
+		r.adv = (int64_t)adv;
+		r.has_versions = has_versions != 0;
+		r.range0 = m->nranges;
+		r.nranges = 0;
+		for (uint64_t i = 0; i < nr; i++) {
+			size_t *nv = grow(m->ranges, &m->ranges_cap, m->nranges, sizeof(*nv));
+			if (!nv)
+				return false;
+			m->ranges = nv;
+			if (!get_str(v, &pos, &m->pool, &m->ranges[m->nranges]))
+				return false;
+			if (take) {
+				m->nranges++;
+				r.nranges++;
+			}
+		}
+		if (take) {
+			struct row *nv = grow(m->rows, &m->rows_cap, m->nrows, sizeof(*nv));
+			if (!nv)
+				return false;
+			m->rows = nv;
+			m->rows[m->nrows++] = r;
+		}
+	}
+	return true;
+}
+
+/* The rows of (l->eco, name) from by_package: *done false when the database
+ * has none to give (built without it, a package packed empty, a malformed
+ * blob) and affected is to be read. */
+static cg_err_t load_packed(struct match *m, const struct lookup *l, const char *name,
+			    bool *done, struct cg_error *err)
+{
+	sqlite3_stmt *q = m->db->q_packed;
 	cg_err_t rc = CG_OK;
 	int r;
 
-	/* Collect the rows first: judging reuses other statements. */
-	struct row {
-		int64_t id, adv;
-		int status;
-		char *sev, *note;
-	} *rv = NULL;
-
+	*done = false;
+	if (!q)
+		return CG_OK;
 	sqlite3_bind_text(q, 1, l->eco, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-		int bs = sqlite3_column_int(q, 2);
-		if (l->by_source >= 0 && bs != l->by_source)
-			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct row *nv = realloc(rv, nc * sizeof(*nv));
-			if (!nv)
-				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
-			rv = nv;
-			cap = nc;
-		}
-		rv[n].id = sqlite3_column_int64(q, 0);
-		rv[n].adv = sqlite3_column_int64(q, 1);
-		rv[n].status = sqlite3_column_int(q, 3);
-		rv[n].sev = COL(q, 4) ? strdup(COL(q, 4)) : NULL;
-		rv[n].note = COL(q, 5) ? strdup(COL(q, 5)) : NULL;
-		n++;
-		if ((COL(q, 4) && !rv[n - 1].sev) || (COL(q, 5) && !rv[n - 1].note))
-			CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+	r = sqlite3_step(q);
+	if (r == SQLITE_DONE) {
+		*done = true; /* no rows */
+	} else if (r == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(q, 0);
+		int n = sqlite3_column_bytes(q, 0);
+		if (p && n > 0 && unpack_rows(m, l, cg_view_make(p, (size_t)n)))
+			*done = true;
+		else
+			m->nrows = m->nranges = m->pool.len = 0;
+	} else {
+		rc = cg_error_set(err, CG_ERR_IO, "database: %s", sqlite3_errmsg(m->db->db));
 	}
-	if (r != SQLITE_DONE)
-		CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "database: %s", sqlite3_errmsg(db->db)));
-	sqlite3_reset(q);
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct judged j;
-		enum verdict v;
-		if (l->fallback && seen_has(seen, rv[i].adv, l->slot))
-			continue;
-		if (!l->fallback && !seen_add(seen, rv[i].adv, l->slot))
-			CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
-		v = judge(db, l, ver_ok, rv[i].id, rv[i].status, &j);
-		if (v == V_INVALID)
-			f->skipped++;
-		else if (v == V_HIT)
-			rc = add_finding(db, f, first, p, idx, l, rv[i].adv, rv[i].sev, rv[i].note, &j,
-					 err);
-	}
-done:
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	for (size_t i = 0; i < n; i++) {
-		free(rv[i].sev);
-		free(rv[i].note);
-	}
-	free(rv);
 	return rc;
 }
 
-cg_err_t cg_vulndb_match_pkg(struct cg_vulndb *db, const struct cg_os_info *os,
-			     const struct cg_pkg *pkg, size_t pkg_index, struct cg_findings *f,
-			     struct cg_error *err)
+/* The rows of (l->eco, name) that the lookup takes (by source, by binary or
+ * both), each with its ranges, into m->rows. */
+static cg_err_t load_rows(struct match *m, const struct lookup *l, const char *name,
+			  struct cg_error *err)
 {
-	struct lookup *lk = NULL;
-	struct seen seen = { 0 };
+	sqlite3_stmt *q = m->db->q[Q_AFF];
+	struct row *cur = NULL;
+	int64_t last = 0;
+	bool done;
+	cg_err_t rc;
+	int r;
+
+	m->nrows = m->nranges = m->pool.len = 0;
+	if ((rc = load_packed(m, l, name, &done, err)) || done)
+		return rc;
+	sqlite3_bind_text(q, 1, l->eco, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, l->by_source);
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		if (!m->nrows || id != last) { /* the first range of a row (or its only line) */
+			struct row *nv;
+			last = id;
+			if (!(nv = grow(m->rows, &m->rows_cap, m->nrows, sizeof(*nv))))
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+			m->rows = nv;
+			cur = &m->rows[m->nrows++];
+			cur->id = id;
+			cur->adv = sqlite3_column_int64(q, 1);
+			cur->status = sqlite3_column_int(q, 3);
+			cur->has_versions = false;
+			cur->range0 = m->nranges;
+			cur->nranges = 0;
+			if (!pool_put(&m->pool, COL(q, 4), &cur->sev) ||
+			    !pool_put(&m->pool, COL(q, 5), &cur->note))
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+		}
+		if (sqlite3_column_int(q, 8))
+			cur->has_versions = true;
+		if (sqlite3_column_int(q, 7)) { /* a range */
+			size_t *nv = grow(m->ranges, &m->ranges_cap, m->nranges, sizeof(*nv));
+			if (!nv)
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+			m->ranges = nv;
+			if (!pool_put(&m->pool, COL(q, 6), &m->ranges[m->nranges]))
+				CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+			m->nranges++;
+			cur->nranges++;
+		}
+	}
+	if (r != SQLITE_DONE)
+		CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "database: %s", sqlite3_errmsg(m->db->db)));
+done:
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+/* What a row gives: a package's seen advisories, a skipped row, a finding. */
+static cg_err_t apply_row(struct match *m, size_t first, const struct cg_pkg *p, size_t idx,
+			  struct lookup *l, int64_t adv, enum verdict v, const struct judged *j,
+			  const char *sev, const char *note, struct cg_error *err)
+{
+	if (!l->fallback && !seen_add(&m->seen, adv, l->slot))
+		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	if (v == V_INVALID)
+		m->f->skipped++;
+	else if (v == V_HIT)
+		return add_finding(m, first, p, idx, l, adv, sev, note, j, err);
+	return CG_OK;
+}
+
+/* All rows of (l->eco, name) into findings; a lookup made before for this
+ * inventory is replayed from the memo. */
+static cg_err_t match_name(struct match *m, size_t first, const struct cg_pkg *p, size_t idx,
+			   struct lookup *l, const char *name, bool ver_ok, struct cg_error *err)
+{
+	char key[sizeof(l->eco) + MAX_NAME + sizeof(l->version) + 32];
+	size_t klen, row0 = m->nmemo_rows;
+	const struct memo *e;
+	cg_err_t rc;
+	bool yes;
+
+	if ((rc = may_have(m->db, l->eco, name, &yes, err)) || !yes)
+		return rc;
+	klen = m->use_memo ? memo_key(l, name, key, sizeof(key)) : 0;
+	e = klen ? memo_find(m, key, klen) : NULL;
+	if (e) {
+		for (size_t i = 0; i < e->nrows && !rc; i++) {
+			const struct memo_row *r = &m->memo_rows[e->row0 + i];
+			struct judged j;
+			j.status = r->status;
+			j.fixed[0] = '\0';
+			if (r->fixed && strlen(r->fixed) < sizeof(j.fixed))
+				memcpy(j.fixed, r->fixed, strlen(r->fixed) + 1);
+			rc = apply_row(m, first, p, idx, l, r->adv, r->v, &j, r->sev, r->note, err);
+		}
+		return rc;
+	}
+	if ((rc = load_rows(m, l, name, err)))
+		return rc;
+	for (size_t i = 0; i < m->nrows && !rc; i++) {
+		const struct row *r = &m->rows[i];
+		const char *sev = pool_str(&m->pool, r->sev), *note = pool_str(&m->pool, r->note);
+		struct judged j;
+		enum verdict v;
+		if (l->fallback && seen_has(&m->seen, r->adv, l->slot))
+			continue;
+		v = judge(m, l, ver_ok, r, &j);
+		if (klen && !memo_row(m, r->adv, v, &j, sev, note))
+			return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+		rc = apply_row(m, first, p, idx, l, r->adv, v, &j, sev, note, err);
+	}
+	if (!rc && klen && !memo_add(m, key, klen, row0))
+		rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	return rc;
+}
+
+static cg_err_t match_pkg(struct match *m, const struct cg_os_info *os, const struct cg_pkg *pkg,
+			  size_t pkg_index, struct cg_error *err)
+{
+	struct cg_findings *f = m->f;
+	struct lookup *lk = m->lk;
 	size_t n, first;
 	cg_err_t rc = CG_OK;
 
-	if (!db || !pkg || !f)
-		return cg_error_set(err, CG_ERR_ARG, "NULL argument");
 	if ((pkg->flags & CG_PKG_OWNED_BY_OS) && !(pkg->flags & CG_PKG_OS))
 		return CG_OK; /* the OS package that owns it is judged */
-	lk = malloc(MAX_LOOKUPS * sizeof(*lk));
-	if (!lk)
-		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 	n = map_pkg(os, pkg, lk);
 	if (!n) {
 		f->unmapped++;
-		goto done;
+		return CG_OK;
 	}
 	f->packages++;
 	first = f->n;
+	m->seen.n = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		bool ver_ok = cg_version_validate(lk[i].scheme, lk[i].version,
 						  strlen(lk[i].version), NULL) == CG_OK;
 		if (lk[i].norm == NORM_NONE) {
-			rc = match_name(db, f, first, pkg, pkg_index, &lk[i], lk[i].name, ver_ok,
-					&seen, err);
+			rc = match_name(m, first, pkg, pkg_index, &lk[i], lk[i].name, ver_ok, err);
 			continue;
 		}
 		{
-			struct name_index *ix = &db->norm[lk[i].norm];
+			struct name_index *ix = &m->db->norm[lk[i].norm];
 			struct name_pair key;
 			char norm[MAX_NAME];
 			size_t lo = 0, hi;
-			if ((rc = load_index(db, lk[i].norm, lk[i].eco, err)))
+			if ((rc = load_index(m->db, lk[i].norm, lk[i].eco, err)))
 				break;
 			if (!normalise(lk[i].norm, lk[i].name, norm, sizeof(norm)))
 				continue;
@@ -963,14 +1649,26 @@ cg_err_t cg_vulndb_match_pkg(struct cg_vulndb *db, const struct cg_os_info *os,
 					hi = mid;
 			}
 			for (; !rc && lo < ix->n && !strcmp(ix->v[lo].norm, norm); lo++)
-				rc = match_name(db, f, first, pkg, pkg_index, &lk[i], ix->v[lo].raw,
-						ver_ok, &seen, err);
+				rc = match_name(m, first, pkg, pkg_index, &lk[i], ix->v[lo].raw,
+						ver_ok, err);
 		}
 	}
-done:
-	free(seen.adv);
-	free(seen.slot);
-	free(lk);
+	return rc;
+}
+
+cg_err_t cg_vulndb_match_pkg(struct cg_vulndb *db, const struct cg_os_info *os,
+			     const struct cg_pkg *pkg, size_t pkg_index, struct cg_findings *f,
+			     struct cg_error *err)
+{
+	struct match *m;
+	cg_err_t rc;
+
+	if (!db || !pkg || !f)
+		return cg_error_set(err, CG_ERR_ARG, "NULL argument");
+	if (!(m = match_new(db, f)))
+		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	rc = match_pkg(m, os, pkg, pkg_index, err);
+	match_free(m);
 	return rc;
 }
 
@@ -986,16 +1684,43 @@ static int item_cmp(const void *a, const void *b)
 	return x->pkg_index < y->pkg_index ? -1 : x->pkg_index > y->pkg_index;
 }
 
+static int item_ptr_cmp(const void *a, const void *b)
+{
+	return item_cmp(*(const struct cg_finding_item *const *)a,
+			*(const struct cg_finding_item *const *)b);
+}
+
+/* Items are large: pointers are sorted, then the items copied in that order
+ * (with too little memory for that, the items are sorted in place). */
 void cg_findings_sort(struct cg_findings *f)
 {
-	if (f && f->n > 1)
+	const struct cg_finding_item **ptr;
+	struct cg_finding_item *nv;
+	if (!f || f->n < 2)
+		return;
+	ptr = malloc(f->n * sizeof(*ptr));
+	nv = malloc(f->cap * sizeof(*nv));
+	if (!ptr || !nv) {
+		free(ptr);
+		free(nv);
 		qsort(f->v, f->n, sizeof(*f->v), item_cmp);
+		return;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		ptr[i] = &f->v[i];
+	qsort(ptr, f->n, sizeof(*ptr), item_ptr_cmp);
+	for (size_t i = 0; i < f->n; i++)
+		nv[i] = *ptr[i];
+	free(ptr);
+	free(f->v);
+	f->v = nv;
 }
 
 cg_err_t cg_vulndb_match(struct cg_vulndb *db, const struct cg_inventory *inv,
 			 struct cg_findings **out, struct cg_error *err)
 {
 	struct cg_findings *f;
+	struct match *m = NULL;
 	const struct cg_os_info *os;
 	cg_err_t rc = CG_OK;
 
@@ -1003,14 +1728,15 @@ cg_err_t cg_vulndb_match(struct cg_vulndb *db, const struct cg_inventory *inv,
 		return cg_error_set(err, CG_ERR_ARG, "NULL argument");
 	*out = NULL;
 	f = cg_findings_new();
-	if (!f)
-		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	if (!f || !(m = match_new(db, f)))
+		CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
+	m->use_memo = true;
 	os = cg_inventory_os(inv);
 	if ((rc = (cg_err_t)(sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
 				     ? CG_OK : CG_ERR_IO)))
 		CG_FAIL(rc, cg_error_set(err, rc, "database: %s", sqlite3_errmsg(db->db)));
 	for (size_t i = 0; i < cg_inventory_pkg_count(inv) && !rc; i++)
-		rc = cg_vulndb_match_pkg(db, os, cg_inventory_pkg(inv, i), i, f, err);
+		rc = match_pkg(m, os, cg_inventory_pkg(inv, i), i, err);
 	sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
 	if (rc)
 		goto done;
@@ -1018,6 +1744,7 @@ cg_err_t cg_vulndb_match(struct cg_vulndb *db, const struct cg_inventory *inv,
 	*out = f;
 	f = NULL;
 done:
+	match_free(m);
 	cg_findings_free(f);
 	return rc;
 }
