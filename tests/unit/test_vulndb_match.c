@@ -140,10 +140,12 @@ static void t_debian(struct cgt *t)
 		/* at the fix of D1 (source version), below D2's */
 		{ "libfoo1", "foo", "1.0-2", "9.0", "CVE-2024-0002 unfixed -,D2 fixed 1.0-5" },
 		{ "foo", NULL, NULL, "1.0-5", "CVE-2024-0002 unfixed -" },
-		/* end of life: a tracker line without range, the support list with one */
+		/* end of life: a tracker line without range, the support list too */
 		{ "bar", NULL, NULL, "1.0-0", "CVE-2024-0003 end-of-life -" },
 		{ "libbaz", "baz", NULL, "2.0-1", "DEBIAN-SUPPORT-ENDED-12-baz end-of-life -" },
-		{ "libbaz", "baz", NULL, "2.0-2", "" },
+		/* support ended: every version, as Debian's check-support-status reads
+		 * it (the version column is only the last supported one) */
+		{ "libbaz", "baz", NULL, "2.0-2", "DEBIAN-SUPPORT-ENDED-12-baz end-of-life -" },
 	};
 	char got[256];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
