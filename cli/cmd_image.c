@@ -34,6 +34,9 @@ static const char usage[] =
 	"  -f, --format F       sbom: table (default), json, cyclonedx (1.5), spdx (2.3 JSON)\n"
 	"                       scan: table (default), json, sarif (2.1.0), cyclonedx (1.5)\n"
 	"  -d, --db FILE        scan: the vulnerability database\n"
+	"      --scanners LIST  scan: what to check, comma-separated (default: all):\n"
+	"                       vuln (needs --db), malware, secret, files (sensitive\n"
+	"                       files), baseline, history (build steps)\n"
 	"scan filters (what they remove is counted, and listed apart in json):\n"
 	"  -s, --severity S     only these levels: a list (critical,high) or a level and\n"
 	"                       those above (medium+); levels: critical high medium low\n"
@@ -131,6 +134,24 @@ static void warn_db_age(const char *path, long max_age)
 	cg_buf_release(&b);
 }
 
+/* Content findings the CI gate counts: those of a level --severity keeps (the
+ * threat levels map onto the finding levels of the same names). */
+static size_t content_left(const struct cg_inventory *inv, unsigned levels)
+{
+	static const enum cg_finding_level map[] = {
+		[CG_THREAT_LOW] = CG_LEVEL_LOW, [CG_THREAT_MEDIUM] = CG_LEVEL_MEDIUM,
+		[CG_THREAT_HIGH] = CG_LEVEL_HIGH, [CG_THREAT_CRITICAL] = CG_LEVEL_CRITICAL,
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < cg_inventory_content_count(inv); i++) {
+		const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
+		if ((size_t)c->level < sizeof(map) / sizeof(map[0]) &&
+		    (!levels || (levels & (1u << map[c->level]))))
+			n++;
+	}
+	return n;
+}
+
 /* sbom and scan: the same image options; scan also reads --db. */
 static int cmd_read(int argc, char **argv, bool scan)
 {
@@ -154,6 +175,7 @@ static int cmd_read(int argc, char **argv, bool scan)
 		{ "vex", required_argument, NULL, 0x112 },
 		{ "exit-code", required_argument, NULL, 0x113 },
 		{ "db-max-age", required_argument, NULL, 0x114 },
+		{ "scanners", required_argument, NULL, 0x115 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -176,12 +198,13 @@ static int cmd_read(int argc, char **argv, bool scan)
 	struct cg_vex *vex[16] = { NULL };
 	size_t nvex = 0;
 	long exit_code = 0, max_age = 7;
+	bool vuln = true, scanners_given = false;
 	int c, rc = CLI_FAIL, quiet = 0;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:d:o:s:qh", opts, NULL)) != -1) {
-		if (!scan && (c == 's' || (c >= 0x110 && c <= 0x114)))
+		if (!scan && (c == 's' || (c >= 0x110 && c <= 0x115)))
 			return cli_usage_error(&cli_cmd_image, "'%s' is an option of scan",
 					       argv[optind - 1]);
 		switch (c) {
@@ -202,6 +225,11 @@ static int cmd_read(int argc, char **argv, bool scan)
 						       optarg);
 			break;
 		case 0x110: flt.ignore_unfixed = true; break;
+		case 0x115:
+			if (cg_checks_parse(optarg, &io.checks, &vuln) != CG_OK)
+				return cli_usage_error(&cli_cmd_image, "--scanners: bad list '%s'", optarg);
+			scanners_given = true;
+			break;
 		case 0x111: ignore_path = optarg; break;
 		case 0x112:
 			if (nvex == sizeof(vex_paths) / sizeof(vex_paths[0]))
@@ -249,8 +277,10 @@ static int cmd_read(int argc, char **argv, bool scan)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error(&cli_cmd_image, "%s takes one image reference", argv[0]);
-	if (scan && !dbpath)
-		return cli_usage_error(&cli_cmd_image, "scan needs --db FILE");
+	if (scan && !scanners_given)
+		io.checks = CG_CHECK_ALL;
+	if (scan && vuln && !dbpath)
+		return cli_usage_error(&cli_cmd_image, "scan needs --db FILE (or --scanners without vuln)");
 	if (password_stdin) {
 		if (io.password)
 			return cli_usage_error(&cli_cmd_image,
@@ -264,11 +294,11 @@ static int cmd_read(int argc, char **argv, bool scan)
 	}
 	if (io.password && !io.username)
 		return cli_usage_error(&cli_cmd_image, "a password needs --username");
-	if (scan && cg_vulndb_open(dbpath, &db, &err) != CG_OK) {
+	if (scan && vuln && cg_vulndb_open(dbpath, &db, &err) != CG_OK) {
 		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
 		goto done;
 	}
-	if (scan && !quiet && max_age)
+	if (scan && vuln && !quiet && max_age)
 		warn_db_age(dbpath, max_age);
 	if (ignore_path && cg_ignore_load(ignore_path, &ignore, &err) != CG_OK) {
 		fprintf(stderr, "cguard: --ignore-file %s\n", cg_error_message(&err));
@@ -295,7 +325,11 @@ static int cmd_read(int argc, char **argv, bool scan)
 	if (progress_on)
 		fprintf(stderr, "\r\033[Kcguard: matching %zu packages\r",
 			cg_inventory_pkg_count(inv));
-	if (scan && cg_vulndb_match(db, inv, &findings, &err) != CG_OK) {
+	if (scan && !vuln && !(findings = cg_findings_new())) {
+		fprintf(stderr, "cguard: out of memory\n");
+		goto done;
+	}
+	if (scan && vuln && cg_vulndb_match(db, inv, &findings, &err) != CG_OK) {
 		if (progress_on)
 			fputs("\r\033[K", stderr);
 		fprintf(stderr, "cguard: %s\n", cg_error_message(&err));
@@ -329,7 +363,8 @@ static int cmd_read(int argc, char **argv, bool scan)
 	}
 	rc = write_out(output, &out);
 	if (rc == CLI_OK && scan && exit_code &&
-	    cg_findings_count(findings) > cg_findings_suppressed(findings))
+	    (cg_findings_count(findings) > cg_findings_suppressed(findings) ||
+	     content_left(inv, flt.levels)))
 		rc = (int)exit_code;
 done:
 	cg_ignore_free(ignore);

@@ -9,6 +9,7 @@
 #include <cguard/log.h>
 #include <cguard/version.h>
 #include <cguard/pkg.h>
+#include <cguard/content.h>
 #include <cguard/image.h>
 #include <cguard/rpmdb.h>
 #include <cguard/vulndb.h>

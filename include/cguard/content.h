@@ -5,6 +5,7 @@
 #define CGUARD_CONTENT_H
 
 #include <cguard/common.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum cg_content_kind {
@@ -38,6 +39,34 @@ struct cg_content_finding {
 	const char *match;  /* secrets: the matched text MASKED (never the secret itself) */
 	const char *md5, *sha256; /* malware: hex digests of the whole file, or NULL */
 	const char *advice; /* baseline/history: the hardening advice, or NULL */
+	bool removed;       /* the file is not in the final filesystem (a later layer deleted
+			     * or replaced it), but its bytes still ship in the image */
 };
+
+/* The checks an image read runs besides the inventory (cg_image_opts.checks),
+ * one bit each; `cguard image scan --scanners` names them. */
+enum cg_check {
+	CG_CHECK_MALWARE = 1u << 0,  /* "malware" */
+	CG_CHECK_SECRET = 1u << 1,   /* "secret": credentials in files, ENV, labels, history */
+	CG_CHECK_FILES = 1u << 2,    /* "files": sensitive files */
+	CG_CHECK_BASELINE = 1u << 3, /* "baseline" */
+	CG_CHECK_HISTORY = 1u << 4,  /* "history" */
+};
+#define CG_CHECK_ALL 0x1fu
+
+/* Options of the content checks (NULL members: defaults). */
+struct cg_content_opts {
+	const char *rules_dir;       /* malware: a folder of .yar rule files [built-in set] */
+	const char *const *hash_dbs; /* malware: ClamAV .hdb/.hsb files */
+	size_t nhash_dbs;
+	uint64_t max_file_size;      /* larger files are not read by content rules [each
+				      * check's own] */
+};
+
+/* Parse a --scanners list ("vuln,malware,secret,baseline,history,files"): the
+ * check bits into *checks, and whether "vuln" is named into *vuln. */
+CG_API cg_err_t cg_checks_parse(const char *list, unsigned *checks, bool *vuln) CG_MUST_CHECK;
+CG_API const char *cg_content_kind_name(enum cg_content_kind k); /* "malware", ... */
+CG_API const char *cg_threat_level_name(enum cg_threat_level l); /* "high", ... */
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef CGUARD_IMAGE_H
 #define CGUARD_IMAGE_H
 
+#include <cguard/content.h>
 #include <cguard/buf.h>
 #include <cguard/common.h>
 #include <cguard/error.h>
@@ -40,6 +41,11 @@ struct cg_image_opts {
 	 * and quick. NULL: none. */
 	void (*progress)(void *ud, size_t done, size_t total);
 	void *progress_ud;
+	/* Content checks run in the same pass (enum cg_check bits; 0: none),
+	 * and their options (NULL: defaults). Their findings:
+	 * cg_inventory_content_count() / cg_inventory_content_at(). */
+	unsigned checks;
+	const struct cg_content_opts *content;
 };
 
 struct cg_image;
@@ -96,6 +102,9 @@ CG_API void cg_inventory_free(struct cg_inventory *inv);
 CG_API const struct cg_os_info *cg_inventory_os(const struct cg_inventory *inv); /* NULL: unknown */
 CG_API size_t cg_inventory_pkg_count(const struct cg_inventory *inv);
 CG_API const struct cg_pkg *cg_inventory_pkg(const struct cg_inventory *inv, size_t i);
+CG_API size_t cg_inventory_content_count(const struct cg_inventory *inv);
+CG_API const struct cg_content_finding *cg_inventory_content_at(const struct cg_inventory *inv,
+								size_t i);
 CG_API size_t cg_inventory_warning_count(const struct cg_inventory *inv);
 CG_API const char *cg_inventory_warning(const struct cg_inventory *inv, size_t i);
 

@@ -2,6 +2,8 @@
  * parallel), the merged view built with whiteouts, then the collectors. */
 #include "util/internal.h"
 #include "image/image_int.h"
+#include "scan/config.h"
+#include "scan/scanner.h"
 #include <pthread.h>
 #include <unistd.h>
 
@@ -77,6 +79,9 @@ cg_err_t cg_image_open(const char *ref, const struct cg_image_opts *opts, struct
 	if (!img || !(img->ref = strdup(ref)))
 		CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
 	cg_image_limits_resolve(opts ? &opts->limits : NULL, &img->lim);
+	img->checks = opts ? opts->checks & CG_CHECK_ALL : 0;
+	if (opts && opts->content)
+		img->content = *opts->content;
 	img->progress = opts ? opts->progress : NULL;
 	img->progress_ud = opts ? opts->progress_ud : NULL;
 	img->threads = opts && opts->threads > 0 ? opts->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -164,9 +169,17 @@ struct lentry {
 struct walk_ctx;
 
 #define MAX_STREAMS 32
+#define MAX_SCANNERS 16
+#define MAX_CONTENT_FINDINGS 100000 /* per image: the rest is counted, not kept */
 
 struct active_stream {
 	const struct cg_stream_collector *c;
+	void *state;
+	bool live;
+};
+
+struct active_scan {
+	const struct cg_content_scanner *s;
 	void *state;
 	bool live;
 };
@@ -186,6 +199,11 @@ struct layer_job {
 	/* what they found, judged after the merge */
 	struct cg_pkg *pending;
 	size_t npending, cappending;
+	/* content scanners reading the current file, and their findings */
+	struct active_scan scans[MAX_SCANNERS];
+	size_t nscans, nscanlive;
+	struct cg_content_finding *content;
+	size_t ncontent, capcontent;
 	struct cg_layer_stats stats;
 	char **warnings;
 	size_t nwarnings, capwarnings;
@@ -202,6 +220,11 @@ struct walk_ctx {
 	uint64_t buffered;    /* bytes of captured content (atomic) */
 	uint64_t total_bytes; /* uncompressed bytes so far (atomic) */
 	size_t done;          /* layers read (atomic) */
+	/* content scanners of this read, opened once, shared read-only */
+	const struct cg_content_scanner *scan[MAX_SCANNERS];
+	void *scan_ctx[MAX_SCANNERS];
+	size_t nscan;
+	unsigned checks;
 	int failed;           /* some job failed: others stop early (atomic) */
 };
 
@@ -275,6 +298,23 @@ static int job_entry(void *ud, const struct cg_entry *e, struct cg_error *err)
 		j->nlive++;
 	}
 
+	j->nscans = j->nscanlive = 0;
+	for (size_t i = 0; i < j->ctx->nscan; i++) {
+		const struct cg_content_scanner *s = j->ctx->scan[i];
+		struct active_scan *as;
+		if (!s->want(j->ctx->scan_ctx[i], le->path, le->path_len, e->mode, e->size))
+			continue;
+		as = &j->scans[j->nscans];
+		as->s = s;
+		as->state = calloc(1, s->state_size ? s->state_size : 1);
+		if (!as->state)
+			return -(int)cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+		s->begin(j->ctx->scan_ctx[i], as->state);
+		as->live = true;
+		j->nscans++;
+		j->nscanlive++;
+	}
+
 	for (size_t i = 0; i < cg_collector_count(); i++) {
 		const struct cg_pkg_collector *c = cg_collector_at(i);
 		if (c->match(le->path, le->path_len)) {
@@ -284,7 +324,7 @@ static int job_entry(void *ud, const struct cg_entry *e, struct cg_error *err)
 		}
 	}
 	if (!mask)
-		return j->nstreams ? 1 : 0;
+		return j->nstreams || j->nscans ? 1 : 0;
 	le->cap = cg_arena_alloc(&j->arena, sizeof(*le->cap));
 	if (!le->cap)
 		return -(int)cg_error_set(err, CG_ERR_NOMEM, "out of memory");
@@ -296,7 +336,7 @@ static int job_entry(void *ud, const struct cg_entry *e, struct cg_error *err)
 		snprintf(msg, sizeof(msg), "%.300s: %llu bytes, larger than the %zu its reader takes; "
 			 "not read", le->path, (unsigned long long)e->size, maxsize);
 		job_warn(j, msg);
-		return j->nstreams ? 1 : 0;
+		return j->nstreams || j->nscans ? 1 : 0;
 	}
 	if (__atomic_add_fetch(&j->ctx->buffered, e->size, __ATOMIC_RELAXED) >
 	    j->ctx->img->lim.max_buffered_bytes)
@@ -327,13 +367,20 @@ static cg_err_t job_data(void *ud, const void *p, size_t n, struct cg_error *err
 			j->nlive--;
 		}
 	}
+	for (size_t i = 0; i < j->nscans; i++) {
+		struct active_scan *as = &j->scans[i];
+		if (as->live && !as->s->feed(as->state, p, n)) {
+			as->live = false;
+			j->nscanlive--;
+		}
+	}
 	return CG_OK;
 }
 
 static bool job_more(void *ud)
 {
 	struct layer_job *j = ud;
-	return j->cur != NULL || j->nlive > 0;
+	return j->cur != NULL || j->nlive > 0 || j->nscanlive > 0;
 }
 
 /* *q = *p with every string of p copied into a (a sink's strings live only
@@ -389,6 +436,56 @@ static void pending_warn(void *ud, const char *path, const char *msg)
 	job_warn(ud, line);
 }
 
+/* A content finding's strings copied into a (a sink's strings live only during
+ * the call). */
+static cg_err_t content_copy(struct cg_arena *a, struct cg_content_finding *q,
+			     const struct cg_content_finding *p)
+{
+	*q = *p;
+#define COPY(f) if (p->f && !(q->f = cg_arena_strdup(a, p->f))) return CG_ERR_NOMEM
+	COPY(rule);
+	COPY(type);
+	COPY(title);
+	COPY(path);
+	COPY(where);
+	COPY(match);
+	COPY(md5);
+	COPY(sha256);
+	COPY(advice);
+#undef COPY
+	return CG_OK;
+}
+
+/* Append to a findings array (kept in an arena), dropping kinds whose check
+ * is off. */
+static cg_err_t content_push(struct cg_arena *a, struct cg_content_finding **v, size_t *n,
+			     size_t *cap, unsigned checks, const struct cg_content_finding *f)
+{
+	if (!(checks & cg_content_kind_check(f->kind)))
+		return CG_OK;
+	if (*n >= MAX_CONTENT_FINDINGS)
+		return CG_OK;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct cg_content_finding *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return CG_ERR_NOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	if (content_copy(a, &(*v)[*n], f))
+		return CG_ERR_NOMEM;
+	(*n)++;
+	return CG_OK;
+}
+
+static cg_err_t job_content_add(void *ud, const struct cg_content_finding *f)
+{
+	struct layer_job *j = ud;
+	return content_push(&j->arena, &j->content, &j->ncontent, &j->capcontent, j->ctx->checks,
+			    f);
+}
+
 static cg_err_t job_end(void *ud, struct cg_error *err)
 {
 	struct layer_job *j = ud;
@@ -404,6 +501,18 @@ static cg_err_t job_end(void *ud, struct cg_error *err)
 		as->state = NULL;
 	}
 	j->nstreams = j->nlive = 0;
+	{
+		struct cg_content_sink cs = { job_content_add, pending_warn, j };
+		for (size_t i = 0; i < j->nscans; i++) {
+			struct active_scan *as = &j->scans[i];
+			if (!rc)
+				rc = as->s->finish(as->state, j->cur_path, (int)j->index, &cs, err);
+			as->s->release(as->state);
+			free(as->state);
+			as->state = NULL;
+		}
+		j->nscans = j->nscanlive = 0;
+	}
 	return rc;
 }
 
@@ -478,6 +587,11 @@ static void release_jobs(struct walk_ctx *ctx)
 			j->streams[k].c->release(j->streams[k].state);
 			free(j->streams[k].state);
 		}
+		for (size_t k = 0; k < j->nscans; k++) {
+			j->scans[k].s->release(j->scans[k].state);
+			free(j->scans[k].state);
+		}
+		free(j->content);
 		free(j->entries);
 		free(j->pending);
 		free(j->warnings);
@@ -485,6 +599,9 @@ static void release_jobs(struct walk_ctx *ctx)
 	}
 	free(ctx->jobs);
 	ctx->jobs = NULL;
+	for (size_t i = 0; i < ctx->nscan; i++)
+		ctx->scan[i]->close(ctx->scan_ctx[i]);
+	ctx->nscan = 0;
 }
 
 /* ---- merging ------------------------------------------------------------- */
@@ -723,6 +840,42 @@ static cg_err_t finish_stats(struct cg_inventory *inv, struct cg_error *err)
 
 /* ---- the whole pass -------------------------------------------------------- */
 
+/* ---- content checks of the config -------------------------------------- */
+
+static cg_err_t inv_content_add(void *ud, const struct cg_content_finding *f)
+{
+	struct cg_inventory *inv = ud;
+	return content_push(&inv->arena, &inv->content, &inv->ncontent, &inv->capcontent,
+			    CG_CHECK_ALL, f);
+}
+
+static void inv_content_warn(void *ud, const char *path, const char *msg)
+{
+	cg_inventory_warn(ud, "%.400s: %.500s", path, msg);
+}
+
+/* The config's checks (build history, user, health check, ports, ENV). */
+static cg_err_t config_checks(struct cg_image *img, struct cg_inventory *inv,
+			      struct cg_error *err)
+{
+	struct cg_content_sink sink = { inv_content_add, inv_content_warn, inv };
+	unsigned want = img->checks & (CG_CHECK_HISTORY | CG_CHECK_BASELINE);
+	size_t first = inv->ncontent, kept = first;
+	cg_err_t rc;
+
+	if (!want || !img->config)
+		return CG_OK;
+	rc = cg_config_check(img->config, NULL, &sink, err);
+	if (rc)
+		return rc;
+	/* keep the kinds asked for */
+	for (size_t i = first; i < inv->ncontent; i++)
+		if (want & cg_content_kind_check(inv->content[i].kind))
+			inv->content[kept++] = inv->content[i];
+	inv->ncontent = kept;
+	return CG_OK;
+}
+
 cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, struct cg_error *err)
 {
 	struct walk_ctx ctx = { 0 };
@@ -736,6 +889,17 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 	if (!inv || cg_fstree_init(&inv->tree))
 		CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
 	ctx.img = img;
+	ctx.checks = img->checks;
+	for (size_t i = 0; i < cg_content_scanner_count() && ctx.checks; i++) {
+		const struct cg_content_scanner *s = cg_content_scanner_at(i);
+		if (!(cg_content_scanner_checks(s) & ctx.checks))
+			continue;
+		if (ctx.nscan == MAX_SCANNERS)
+			break;
+		if ((rc = s->open(&img->content, &ctx.scan_ctx[ctx.nscan], err)))
+			goto done;
+		ctx.scan[ctx.nscan++] = s;
+	}
 	ctx.njobs = img->rootfs ? 1 : img->m.nlayers;
 	ctx.entries_left = img->lim.max_entries;
 	ctx.jobs = calloc(ctx.njobs ? ctx.njobs : 1, sizeof(*ctx.jobs));
@@ -791,6 +955,23 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 				CG_FAIL(rc, cg_error_set(err, rc, "out of memory"));
 		}
 	}
+	/* content findings: every layer's (a file a later layer removed still
+	 * ships in the image), marked when the final filesystem does not show it */
+	for (size_t i = 0; i < ctx.njobs && !rc; i++) {
+		struct layer_job *j = &ctx.jobs[i];
+		for (size_t k = 0; k < j->ncontent && !rc; k++) {
+			struct cg_content_finding f = j->content[k];
+			const struct cg_fsnode *n =
+				f.path ? cg_fstree_get(&inv->tree, f.path, strlen(f.path)) : NULL;
+			f.removed = f.path && (!n || n->type != CG_ENTRY_REG || n->layer != (int)i);
+			rc = content_push(&inv->arena, &inv->content, &inv->ncontent,
+					  &inv->capcontent, ctx.checks, &f);
+		}
+	}
+	if (rc)
+		CG_FAIL(rc, cg_error_set(err, rc, "out of memory"));
+	if ((rc = config_checks(img, inv, err)))
+		goto done;
 	rc = finish_stats(inv, err);
 done:
 	release_jobs(&ctx);
@@ -810,6 +991,7 @@ void cg_inventory_free(struct cg_inventory *inv)
 	free(inv->warnings);
 	free(inv->top);
 	free(inv->layers);
+	free(inv->content);
 	cg_fstree_release(&inv->tree);
 	cg_arena_release(&inv->arena);
 	free(inv);
@@ -828,6 +1010,16 @@ size_t cg_inventory_pkg_count(const struct cg_inventory *inv)
 const struct cg_pkg *cg_inventory_pkg(const struct cg_inventory *inv, size_t i)
 {
 	return i < inv->npkgs ? &inv->pkgs[i] : NULL;
+}
+
+size_t cg_inventory_content_count(const struct cg_inventory *inv)
+{
+	return inv ? inv->ncontent : 0;
+}
+
+const struct cg_content_finding *cg_inventory_content_at(const struct cg_inventory *inv, size_t i)
+{
+	return inv && i < inv->ncontent ? &inv->content[i] : NULL;
 }
 
 size_t cg_inventory_warning_count(const struct cg_inventory *inv)

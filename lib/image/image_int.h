@@ -20,6 +20,8 @@ struct cg_image {
 	int threads;
 	void (*progress)(void *ud, size_t done, size_t total);
 	void *progress_ud;
+	unsigned checks;                  /* enum cg_check bits */
+	struct cg_content_opts content;   /* strings borrowed from the caller's options */
 	struct cg_image_info info;
 	char *rootfs; /* dir: transport */
 };
@@ -46,6 +48,8 @@ struct cg_inventory {
 	size_t ntop;
 	struct cg_layer_stats *layers;
 	size_t nlayers;
+	struct cg_content_finding *content; /* strings in arena */
+	size_t ncontent, capcontent;
 };
 
 /* The collectors, in table order (lib/pkg/collectors.def), plus the OS

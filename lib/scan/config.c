@@ -138,44 +138,45 @@ struct ctx {
 struct rule {
 	const char *id, *title, *advice;
 	enum cg_threat_level level;
+	enum cg_content_kind kind; /* HISTORY or BASELINE */
 };
 
 static const struct rule R_CURL_SH = {
 	"history-curl-pipe-shell", "a download is piped into a shell",
 	"download to a file, verify its checksum or signature, then run it",
-	CG_THREAT_HIGH };
+	CG_THREAT_HIGH, CG_CONTENT_HISTORY };
 static const struct rule R_ADD_URL = {
 	"history-add-url", "ADD fetches a URL at build time",
 	"download with a verified checksum (ADD --checksum=sha256:..., or curl + sha256sum -c) or "
-	"COPY a vetted file", CG_THREAT_MEDIUM };
+	"COPY a vetted file", CG_THREAT_MEDIUM, CG_CONTENT_HISTORY };
 static const struct rule R_ADD_ARCHIVE = {
 	"history-add-archive", "ADD unpacks an archive",
-	"use COPY and unpack explicitly, so what enters the image is visible", CG_THREAT_LOW };
+	"use COPY and unpack explicitly, so what enters the image is visible", CG_THREAT_LOW, CG_CONTENT_HISTORY };
 static const struct rule R_CHMOD_777 = {
 	"history-chmod-777", "files are made writable by everyone (chmod 777 / o+w)",
 	"give the least permissions needed (e.g. 755 for programs, 644 for files)",
-	CG_THREAT_MEDIUM };
+	CG_THREAT_MEDIUM, CG_CONTENT_HISTORY };
 static const struct rule R_UPGRADE = {
 	"history-package-upgrade", "a blanket package upgrade in the build",
 	"pin package versions or rebuild from an updated base image (CIS Docker 4.7)",
-	CG_THREAT_LOW };
+	CG_THREAT_LOW, CG_CONTENT_HISTORY };
 static const struct rule R_RECOMMENDS = {
 	"history-apt-recommends", "apt-get install without --no-install-recommends",
-	"add --no-install-recommends: fewer packages, fewer vulnerabilities", CG_THREAT_LOW };
+	"add --no-install-recommends: fewer packages, fewer vulnerabilities", CG_THREAT_LOW, CG_CONTENT_HISTORY };
 static const struct rule R_SUDO = {
 	"history-sudo", "sudo in a build step",
 	"build steps run as root already; do not install or use sudo in images (CIS Docker 4.x)",
-	CG_THREAT_MEDIUM };
+	CG_THREAT_MEDIUM, CG_CONTENT_HISTORY };
 static const struct rule R_TLS = {
 	"history-tls-verification-off", "TLS certificate verification is turned off",
-	"keep verification on; add the needed CA to the trust store instead", CG_THREAT_HIGH };
+	"keep verification on; add the needed CA to the trust store instead", CG_THREAT_HIGH, CG_CONTENT_HISTORY };
 static const struct rule R_SECRET_ARG = {
 	"history-secret-build-arg", "a secret-looking build argument or variable is recorded",
 	"pass secrets with BuildKit secret mounts (RUN --mount=type=secret), never ARG/ENV",
-	CG_THREAT_HIGH };
+	CG_THREAT_HIGH, CG_CONTENT_HISTORY };
 static const struct rule R_UNPINNED = {
 	"history-unpinned-base", "the base image is not pinned by digest",
-	"FROM image@sha256:... (or a fixed tag your process updates)", CG_THREAT_LOW };
+	"FROM image@sha256:... (or a fixed tag your process updates)", CG_THREAT_LOW, CG_CONTENT_HISTORY };
 
 static void report(struct ctx *c, const struct rule *r, const char *detail)
 {
@@ -184,9 +185,9 @@ static void report(struct ctx *c, const struct rule *r, const char *detail)
 	if (c->rc)
 		return;
 	snprintf(title, sizeof(title), "%s%s%s", r->title, detail ? ": " : "", detail ? detail : "");
-	f.kind = CG_CONTENT_HISTORY;
+	f.kind = r->kind;
 	f.rule = r->id;
-	f.type = "build";
+	f.type = f.kind == CG_CONTENT_BASELINE ? "config" : "build";
 	f.level = r->level;
 	f.title = title;
 	f.layer = -1;
@@ -433,19 +434,19 @@ static const struct {
 
 static const struct rule B_ROOT = {
 	"baseline-user-root", "the image runs as root",
-	"add a USER with a non-zero uid (CIS Docker 4.1)", CG_THREAT_MEDIUM };
+	"add a USER with a non-zero uid (CIS Docker 4.1)", CG_THREAT_MEDIUM, CG_CONTENT_BASELINE };
 static const struct rule B_HEALTH = {
 	"baseline-no-healthcheck", "no HEALTHCHECK",
 	"add a HEALTHCHECK so the runtime can tell a hung container (CIS Docker 4.6)",
-	CG_THREAT_LOW };
+	CG_THREAT_LOW, CG_CONTENT_BASELINE };
 static const struct rule B_PORT = {
 	"baseline-sensitive-port", "a sensitive port is exposed",
 	"do not expose administration or database ports; publish only the service port",
-	CG_THREAT_MEDIUM };
+	CG_THREAT_MEDIUM, CG_CONTENT_BASELINE };
 static const struct rule B_ENV_SECRET = {
 	"baseline-secret-in-env", "a secret-looking ENV variable has a value",
 	"pass secrets at run time (secrets, mounted files), never in the image (CIS Docker 4.10)",
-	CG_THREAT_HIGH };
+	CG_THREAT_HIGH, CG_CONTENT_BASELINE };
 
 static void check_config(struct ctx *c, const cg_json *cfg)
 {

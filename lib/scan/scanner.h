@@ -25,14 +25,6 @@ struct cg_content_sink {
 	void *ud;
 };
 
-/* Options every scanner may read (NULL members: defaults). */
-struct cg_content_opts {
-	const char *rules_dir;    /* malware: a folder of .yar rule files [the built-in set] */
-	const char *const *hash_dbs; /* malware: ClamAV .hdb/.hsb files */
-	size_t nhash_dbs;
-	uint64_t max_file_size;   /* larger files are not read by content rules [scanner's own] */
-};
-
 struct cg_content_scanner {
 	const char *name; /* "malware", "secret", ... as --scanners names it */
 	cg_err_t (*open)(const struct cg_content_opts *opts, void **ctx, struct cg_error *err);
@@ -46,5 +38,13 @@ struct cg_content_scanner {
 			   const struct cg_content_sink *sink, struct cg_error *err);
 	void (*release)(void *state);
 };
+
+/* The registry (lib/scan/scanners.def), and the checks a scanner serves:
+ * its findings of other kinds are dropped when those checks are off. */
+size_t cg_content_scanner_count(void);
+const struct cg_content_scanner *cg_content_scanner_at(size_t i);
+unsigned cg_content_scanner_checks(const struct cg_content_scanner *s);
+/* The check a finding belongs to. */
+unsigned cg_content_kind_check(enum cg_content_kind k);
 
 #endif

@@ -102,6 +102,46 @@ done:
 	return rc;
 }
 
+/* ---- content findings ------------------------------------------------------- */
+
+static cg_err_t content_one_json(const struct cg_content_finding *c, cg_json *o)
+{
+	cg_err_t rc;
+	if ((rc = cg_json_set_str(o, "kind", cg_content_kind_name(c->kind))) ||
+	    (rc = cg_json_set(o, "rule", str_or_null(c->rule))) ||
+	    (rc = cg_json_set(o, "type", str_or_null(c->type))) ||
+	    (rc = cg_json_set_str(o, "level", cg_threat_level_name(c->level))) ||
+	    (rc = cg_json_set(o, "title", str_or_null(c->title))) ||
+	    (rc = cg_json_set(o, "path", str_or_null(c->path))) ||
+	    (rc = cg_json_set_int(o, "layer", c->layer)) ||
+	    (rc = cg_json_set(o, "where", str_or_null(c->where))))
+		return rc;
+	if (c->line && (rc = cg_json_set_int(o, "line", (int64_t)c->line)))
+		return rc;
+	if ((rc = cg_json_set(o, "match", str_or_null(c->match))) ||
+	    (rc = cg_json_set(o, "md5", str_or_null(c->md5))) ||
+	    (rc = cg_json_set(o, "sha256", str_or_null(c->sha256))) ||
+	    (rc = cg_json_set(o, "advice", str_or_null(c->advice))) ||
+	    (rc = cg_json_set_bool(o, "removed", c->removed)))
+		return rc;
+	return CG_OK;
+}
+
+static cg_err_t content_json(const struct cg_inventory *inv, cg_json *o)
+{
+	cg_json *arr = cg_json_new_array();
+	cg_err_t rc = arr ? CG_OK : CG_ERR_NOMEM;
+	for (size_t i = 0; !rc && i < cg_inventory_content_count(inv); i++) {
+		cg_json *c = cg_json_new_object();
+		if (!(rc = cg_json_append(arr, c)))
+			rc = content_one_json(cg_inventory_content_at(inv, i), c);
+	}
+	if (!rc)
+		return cg_json_set(o, "content", arr);
+	cg_json_free(arr);
+	return rc;
+}
+
 static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory *inv,
 			   const struct cg_findings *f, struct cg_buf *out)
 {
@@ -184,6 +224,8 @@ static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory
 	    (rc = cg_json_set(o, "counts", counts)))
 		goto done;
 	counts = NULL;
+	if (inv && (rc = content_json(inv, o)))
+		goto done;
 	if (!(rc = cg_json_dump(o, CG_JSON_PRETTY, out)))
 		rc = cg_buf_putc(out, '\n');
 done:
@@ -306,6 +348,30 @@ static cg_err_t write_table(const struct cg_findings *f, struct cg_buf *out)
 	return rc;
 }
 
+/* Image content findings: one line each, sorted by level as found. */
+static cg_err_t write_content_table(const struct cg_inventory *inv, struct cg_buf *out)
+{
+	cg_err_t rc = cg_buf_puts(out, "\nImage content:\n");
+	for (int lv = CG_THREAT_CRITICAL; !rc && lv >= CG_THREAT_LOW; lv--)
+		for (size_t i = 0; !rc && i < cg_inventory_content_count(inv); i++) {
+			const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
+			char where[CELL_MAX + 1], title[2 * CELL_MAX + 1], rule[CELL_MAX + 1];
+			if ((int)c->level != lv)
+				continue;
+			cell_copy(where, sizeof(where), c->path ? c->path : c->where);
+			cell_copy(title, sizeof(title), c->title);
+			cell_copy(rule, sizeof(rule), c->rule);
+			rc = cg_buf_printf(out, "  %-8s  %-8s  %s  %s%s  [%s]", cg_threat_level_name(c->level),
+					   cg_content_kind_name(c->kind), title, where,
+					   c->removed ? " (removed by a later layer)" : "", rule);
+			if (!rc && c->layer >= 0)
+				rc = cg_buf_printf(out, " layer %d", c->layer);
+			if (!rc)
+				rc = cg_buf_putc(out, '\n');
+		}
+	return rc;
+}
+
 cg_err_t cg_findings_write(const struct cg_image *img, const struct cg_inventory *inv,
 			   const struct cg_findings *f, enum cg_scan_format fmt, struct cg_buf *out,
 			   struct cg_error *err)
@@ -317,7 +383,11 @@ cg_err_t cg_findings_write(const struct cg_image *img, const struct cg_inventory
 	case CG_SCAN_SARIF: return cg_report_sarif_(img, inv, f, out, err);
 	case CG_SCAN_CYCLONEDX: return cg_report_cyclonedx_(img, inv, f, out, err);
 	case CG_SCAN_JSON: rc = write_json(img, inv, f, out); break;
-	default: rc = write_table(f, out); break;
+	default:
+		rc = write_table(f, out);
+		if (!rc && inv && cg_inventory_content_count(inv))
+			rc = write_content_table(inv, out);
+		break;
 	}
 	if (rc)
 		return cg_error_set(err, rc, "writing the report: %s", cg_strerror(rc));

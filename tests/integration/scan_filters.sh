@@ -187,11 +187,22 @@ want=$([ "$(jq '.findings | length' "$T_TMP/gate.json")" -gt 0 ] && echo 3 || ec
 check_eq "--exit-code follows what remains after the filters" "$st" "$want"
 echo '{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [{"vulnerability": "x", "products": ["y"], "status": "fixed"}]}' >"$T_TMP/v0.json"
 jq -r '.findings[].id' "$T_TMP/all.json" | sort -u >"$T_TMP/every.txt"
-scan --exit-code 4 --severity critical,high,medium,low,negligible --ignore-unfixed \
+scan --exit-code 4 --scanners vuln --severity critical,high,medium,low,negligible --ignore-unfixed \
 	--ignore-file "$T_TMP/every.txt" --vex "$T_TMP/v0.json" >/dev/null
 check_eq "--exit-code: 0 when every finding is filtered" "$?" 0
 scan --exit-code 0 >/dev/null 2>&1
 check_eq "--exit-code 0 is a usage error" "$?" 2
+# the gate counts the image's content findings too: this image runs as root (baseline)
+scan --exit-code 5 --scanners baseline >/dev/null
+check_eq "--exit-code with --scanners baseline: the root user trips the gate" "$?" 5
+scan --exit-code 5 --scanners baseline --severity high+ >/dev/null
+check_eq "--exit-code: --severity applies to content findings" "$?" 0
+scan --scanners history,baseline -f json >"$T_TMP/content.json"
+check_eq "--scanners without vuln: no --db needed, no vulnerability findings" \
+	"$("$CGUARD" image scan "$img" -q --scanners baseline -f json | jq '.findings | length')" 0
+check_eq "content: the root user and the missing health check" \
+	"$(jq -r '[.content[].rule] | sort | join(" ")' "$T_TMP/content.json")" \
+	"baseline-no-healthcheck baseline-user-root"
 
 # ---- the table ---------------------------------------------------------------------------
 scan >"$T_TMP/t.txt"
