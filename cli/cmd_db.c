@@ -57,7 +57,7 @@ const struct cli_command cli_cmd_db;
 static void on_warn(void *ud, const char *path, const char *msg)
 {
 	if (!*(int *)ud)
-		fprintf(stderr, "cguard: skipped %s: %s\n", path, msg);
+		fprintf(stderr, "cguard: %s: %s\n", path, msg);
 }
 
 static int cmd_build(int argc, char **argv)
@@ -247,7 +247,7 @@ static void on_update(void *ud, const struct cg_vulndb_update_info *in)
 		break;
 	case CG_UPDATE_FILE_SKIPPED:
 		if (!ui->quiet)
-			fprintf(stderr, "cguard: skipped %s: %s\n", in->path, in->message);
+			fprintf(stderr, "cguard: %s: %s\n", in->path, in->message);
 		break;
 	case CG_UPDATE_UP_TO_DATE:
 	case CG_UPDATE_DONE:

@@ -18,7 +18,8 @@ struct cg_vulndb_feed_stats {
 	size_t advisories; /* advisories added or merged */
 };
 
-/* Progress and problems during a build: a skipped file and why. */
+/* Problems during a build: a record a parser skipped (the file is read), or a
+ * whole file skipped (msg starts with "skipped: "). */
 typedef void (*cg_vulndb_warn_fn)(void *ud, const char *path, const char *msg);
 
 /* Build a database at `output` from feeds given as "TYPE:PATH" (PATH a file

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FEED_FILE_MAX ((size_t)128 << 20)
+#define FEED_FILE_MAX ((size_t)1 << 30) /* the tracker's whole JSON is the largest file */
 #define WALK_DEPTH_MAX 32
 
 #define CG_FEED(id) extern const struct cg_feed_parser cg_feed_##id;
@@ -322,8 +322,12 @@ static cg_err_t apply_file(struct build *b, const struct cg_feed_parser *p, int 
 	if (rc) {
 		/* a bad file is skipped, counted and named; the build goes on */
 		b->stats->skipped++;
-		if (b->warn)
-			b->warn(b->ud, shown, perr.msg[0] ? perr.msg : cg_strerror(rc));
+		if (b->warn) {
+			char msg[CG_ERROR_MSG_MAX + 16];
+			snprintf(msg, sizeof(msg), "skipped: %s",
+				 perr.msg[0] ? perr.msg : cg_strerror(rc));
+			b->warn(b->ud, shown, msg);
+		}
 		rc = CG_OK;
 	} else {
 		b->stats->advisories += b->file_advisories;

@@ -41,7 +41,8 @@
  * version); AFFECTED gives a finding when the version is in a range or equals
  * a listed version, "fixed" with the smallest `fixed` event above the version
  * in the matching range, "unfixed" when that range has none. A row whose
- * versions do not parse is skipped and counted. */
+ * versions do not parse is skipped and counted. Several rows of one advisory
+ * matching one package give one finding, their union (merge()). */
 #include "util/internal.h"
 #include "util/arena.h"
 #include "vulndb/advisory.h"
@@ -58,7 +59,7 @@
 #define FEW_NAMES_MAX 1024    /* names of an ecosystem held to skip lookups of others */
 #define FEW_NAME_SETS 16
 
-enum q_id { Q_AFF, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q_FEW, Q__COUNT };
+enum q_id { Q_AFF, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q_FEW, Q_KEV, Q__COUNT };
 
 /* Q_AFF: the rows of a lookup (?3: by_source 1 or 0, or -1 for both), one
  * line per range of each (one line for a row without ranges), rows in id
@@ -77,6 +78,9 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_ALIASES] = "SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias",
 	[Q_SEVS] = "SELECT type, score FROM severities WHERE advisory = ?1 ORDER BY type, score",
 	[Q_REFS] = "SELECT url FROM refs WHERE advisory = ?1 ORDER BY url LIMIT 32",
+	/* KEV through an alias: a GHSA or DSA whose CVE is known exploited */
+	[Q_KEV] = ("SELECT 1 FROM aliases l JOIN advisories a ON a.name = l.alias"
+		   " WHERE l.advisory = ?1 AND a.kev = 1 LIMIT 1"),
 	[Q_NAMES] = "SELECT DISTINCT package FROM affected WHERE ecosystem = ?1",
 	[Q_FEW] = "SELECT DISTINCT package FROM affected WHERE ecosystem = ?1 LIMIT "
 		  CG_STR(FEW_NAMES_MAX) " + 1",
@@ -1005,6 +1009,12 @@ static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struc
 	it->pub.kev = sqlite3_column_int(q, 3) != 0;
 	it->pub.details = keep(f, COL(q, 4), &oom);
 	sqlite3_reset(q);
+	if (!it->pub.kev) {
+		q = db->q[Q_KEV];
+		sqlite3_bind_int64(q, 1, it->adv);
+		it->pub.kev = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_reset(q);
+	}
 
 	q = db->q[Q_REFS];
 	sqlite3_bind_int64(q, 1, it->adv);
@@ -1077,17 +1087,27 @@ static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struc
 	return rc;
 }
 
-/* Is candidate (status, fixed) better than the finding's? Fixed (smallest
- * version) before unfixed before end-of-life. */
-static bool better(const struct cg_finding_item *it, const struct judged *j)
+/* Several entries of one advisory match one package (OSV lists a package in
+ * several `affected` entries, or overlapping ranges): the package is affected
+ * by each, so the finding takes the union. Its fix must leave every entry:
+ * end-of-life in any entry wins, then unfixed in any, else the highest fix.
+ * *j becomes the merged judgement; false when it equals the finding's. */
+static bool merge(const struct cg_finding_item *it, struct judged *j)
 {
 	int r;
-	if (j->status != it->pub.status)
-		return j->status < it->pub.status;
-	if (!j->fixed[0] || !it->pub.fixed)
-		return false;
-	return cg_version_cmp_n(it->scheme, j->fixed, strlen(j->fixed), it->pub.fixed,
-				strlen(it->pub.fixed), &r, NULL) == CG_OK && r < 0;
+	if (it->pub.status == CG_FINDING_EOL || j->status == CG_FINDING_EOL) {
+		j->status = CG_FINDING_EOL;
+		j->fixed[0] = '\0';
+	} else if (it->pub.status == CG_FINDING_UNFIXED || j->status == CG_FINDING_UNFIXED ||
+		   !it->pub.fixed || !j->fixed[0]) {
+		j->status = CG_FINDING_UNFIXED;
+		j->fixed[0] = '\0';
+	} else if (cg_version_cmp_n(it->scheme, it->pub.fixed, strlen(it->pub.fixed), j->fixed,
+				    strlen(j->fixed), &r, NULL) == CG_OK && r >= 0) {
+		return false; /* the finding's fix is the higher one already */
+	}
+	return j->status != it->pub.status ||
+	       (j->fixed[0] ? !it->pub.fixed || strcmp(j->fixed, it->pub.fixed) : !!it->pub.fixed);
 }
 
 /* The finding that already holds the advisory's fields, or NULL. */
@@ -1168,11 +1188,17 @@ static cg_err_t add_finding(struct match *m, size_t first, const struct cg_pkg *
 	bool oom = false, fresh = false;
 	cg_err_t rc;
 
+	struct judged merged;
+
 	for (size_t i = first; i < f->n; i++)
 		if (f->v[i].adv == adv && f->v[i].pub.pkg_index == idx)
 			it = &f->v[i];
-	if (it && !better(it, j))
-		return CG_OK;
+	if (it) {
+		merged = *j;
+		if (!merge(it, &merged))
+			return CG_OK;
+		j = &merged;
+	}
 	if (!it) {
 		if (f->n == f->cap) {
 			size_t nc = f->cap ? f->cap * 2 : 64;

@@ -34,6 +34,7 @@ static void build(void)
 	char feeds[4][600], out[512];
 	const char *fv[4];
 
+
 	if (!mkdtemp(dir))
 		return;
 	snprintf(out, sizeof(out), "%s/osv", dir);
@@ -76,7 +77,11 @@ static void build(void)
 	put("osv/M1.json", OSV("M1", "Maven", "org.apache.logging.log4j:log4j-core", R("{\"introduced\":\"2.0\"},{\"fixed\":\"2.15.0\"}"), ""));
 	put("osv/C1.json", OSV("C1", "Packagist", "vendor/thing", R("{\"introduced\":\"0\"},{\"fixed\":\"1.1\"}"), ""));
 	put("osv/W1.json", OSV("W1", "NuGet", "Newtonsoft.Json", R("{\"introduced\":\"0\"},{\"fixed\":\"13.0.1\"}"), ""));
-	/* one advisory, two entries for one package: one finding, the smaller fix */
+	/* KEV through an alias: G1's alias CVE-G1 is in the catalogue */
+	put("known_exploited_vulnerabilities.json",
+	    "{\"vulnerabilities\":[{\"cveID\":\"CVE-G1\",\"dateAdded\":\"2025-01-01\","
+	    "\"dueDate\":\"2025-01-22\",\"knownRansomwareCampaignUse\":\"Unknown\"}]}");
+	/* one advisory, two entries for one package: one finding, the union */
 	put("osv/X1.json",
 	    "{\"id\":\"X1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":["
 	    "{\"package\":{\"ecosystem\":\"crates.io\",\"name\":\"dup\"},\"ranges\":[" R("{\"introduced\":\"0\"},{\"fixed\":\"1.4.0\"}") "]},"
@@ -84,10 +89,11 @@ static void build(void)
 	snprintf(feeds[0], sizeof(feeds[0]), "osv:%s/osv", dir);
 	snprintf(feeds[1], sizeof(feeds[1]), "debian:%s/data/CVE/list", dir);
 	snprintf(feeds[2], sizeof(feeds[2]), "debian-support:%s/security-support-ended.deb12", dir);
-	for (int i = 0; i < 3; i++)
+	snprintf(feeds[3], sizeof(feeds[3]), "kev:%s/known_exploited_vulnerabilities.json", dir);
+	for (int i = 0; i < 4; i++)
 		fv[i] = feeds[i];
 	snprintf(out, sizeof(out), "%s/v.db", dir);
-	if (cg_vulndb_build(out, fv, 3, NULL, NULL, NULL, &err) != CG_OK ||
+	if (cg_vulndb_build(out, fv, 4, NULL, NULL, NULL, &err) != CG_OK ||
 	    cg_vulndb_open(out, &db, &err) != CG_OK)
 		fprintf(stderr, "build/open: %s\n", cg_error_message(&err));
 }
@@ -264,7 +270,9 @@ static void t_languages(struct cgt *t)
 		{ "maven", "org.apache.logging.log4j", "log4j-core", "1.2", "", 0, 0 },
 		{ "composer", "vendor", "thing", "1.0.1", "C1 fixed 1.1", 0, 0 },
 		{ "nuget", NULL, "newtonsoft.json", "12.0.3", "W1 fixed 13.0.1", 0, 0 },
-		{ "cargo", NULL, "dup", "1.0.0", "X1 fixed 1.3.0", 0, 0 },
+		/* two entries of one record: 1.3.0 leaves one but is still inside the
+		 * other, so the fix is 1.4.0 (the union's) */
+		{ "cargo", NULL, "dup", "1.0.0", "X1 fixed 1.4.0", 0, 0 },
 		{ "cargo", NULL, "dup", "1.3.5", "X1 fixed 1.4.0", 0, 0 },
 	};
 	char got[256];
@@ -307,9 +315,32 @@ static void t_setup(struct cgt *t)
 	CHECK(t, db != NULL);
 }
 
+/* A finding is known exploited when its advisory or one of its aliases is in KEV. */
+static void t_kev_alias(struct cgt *t)
+{
+	struct cg_pkg g = { .type = "golang", .name = "golang.org/x/crypto", .version = "0.30.0" };
+	struct cg_pkg n = { .type = "npm", .namespace_ = "@scope", .name = "pkg", .version = "1.0.0" };
+	struct cg_findings *f = cg_findings_new();
+	const struct cg_finding *x;
+	CHECK(t, f && db);
+	if (!f || !db)
+		return;
+	CHECK(t, cg_vulndb_match_pkg(db, NULL, &g, 0, f, NULL) == CG_OK);
+	CHECK(t, cg_vulndb_match_pkg(db, NULL, &n, 1, f, NULL) == CG_OK);
+	cg_findings_sort(f);
+	CHECK_INT(t, cg_findings_count(f), 2);
+	x = cg_findings_at(f, 0);
+	CHECK(t, x && !strcmp(x->id, "G1") && x->kev);
+	CHECK(t, x && x->urgency == CG_URGENCY_NOW); /* fixed and exploited */
+	x = cg_findings_at(f, 1);
+	CHECK(t, x && !strcmp(x->id, "N1") && !x->kev);
+	cg_findings_free(f);
+}
+
 static const struct cgt_case cases[] = {
 	CGT_CASE(t_setup),   CGT_CASE(t_debian),      CGT_CASE(t_finding_fields),
-	CGT_CASE(t_os_packages), CGT_CASE(t_languages), CGT_CASE(t_open_errors),
+	CGT_CASE(t_os_packages), CGT_CASE(t_languages), CGT_CASE(t_kev_alias),
+	CGT_CASE(t_open_errors),
 	CGT_CASE(t_cleanup),
 };
 CGT_MAIN(cases)
