@@ -48,6 +48,7 @@
 #include "vulndb/advisory.h"
 #include "vulndb/findings.h"
 #include "version/scheme.h"
+#include <regex.h>
 #include <sqlite3.h>
 #include <strings.h>
 #include <unistd.h>
@@ -59,7 +60,8 @@
 #define FEW_NAMES_MAX 1024    /* names of an ecosystem held to skip lookups of others */
 #define FEW_NAME_SETS 16
 
-enum q_id { Q_AFF, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q_FEW, Q_KEV, Q__COUNT };
+enum q_id { Q_AFF, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q_FEW, Q_KEV, Q_PATTERNS,
+	     Q__COUNT };
 
 /* Q_AFF: the rows of a lookup (?3: by_source 1 or 0, or -1 for both), one
  * line per range of each (one line for a row without ranges), rows in id
@@ -78,6 +80,10 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_ALIASES] = "SELECT alias FROM aliases WHERE advisory = ?1 ORDER BY alias",
 	[Q_SEVS] = "SELECT type, score FROM severities WHERE advisory = ?1 ORDER BY type, score",
 	[Q_REFS] = "SELECT url FROM refs WHERE advisory = ?1 ORDER BY url LIMIT 32",
+	/* debian-security-support names that are regular expressions ("golang.*") */
+	[Q_PATTERNS] = ("SELECT DISTINCT package FROM affected WHERE ecosystem = ?1"
+			" AND feed = 'debian-support' AND (package GLOB '*[*+?[(|\\]*'"
+			" OR package GLOB '*.*')"),
 	/* KEV through an alias: a GHSA or DSA whose CVE is known exploited */
 	[Q_KEV] = ("SELECT 1 FROM aliases l JOIN advisories a ON a.name = l.alias"
 		   " WHERE l.advisory = ?1 AND a.kev = 1 LIMIT 1"),
@@ -114,8 +120,21 @@ struct few_names {
 	size_t n;
 };
 
+/* The regular-expression names of one ecosystem's support-list entries. */
+struct pattern_set {
+	char eco[64];
+	regex_t *re;
+	char **raw;
+	size_t n;
+};
+
+#define PATTERN_SETS 8
+#define PATTERNS_MAX 256
+
 struct cg_vulndb {
 	sqlite3 *db;
+	struct pattern_set pats[PATTERN_SETS];
+	size_t npats;
 	struct few_names few[FEW_NAME_SETS];
 	size_t nfew;
 	sqlite3_stmt *q[Q__COUNT];
@@ -225,6 +244,12 @@ void cg_vulndb_close(struct cg_vulndb *db)
 		free(db->norm[i].v);
 	for (size_t i = 0; i < db->nfew; i++)
 		free(db->few[i].v);
+	for (size_t i = 0; i < db->npats; i++) {
+		for (size_t k = 0; k < db->pats[i].n; k++)
+			regfree(&db->pats[i].re[k]);
+		free(db->pats[i].re);
+		free(db->pats[i].raw);
+	}
 	cg_arena_release(&db->arena);
 	if (db->db)
 		sqlite3_close(db->db);
@@ -1630,6 +1655,60 @@ static cg_err_t match_name(struct match *m, size_t first, const struct cg_pkg *p
 	return rc;
 }
 
+/* debian-security-support lists some sources by a regular expression, as its
+ * check-support-status reads them (grep -P -x: "golang.*" is every golang-1.NN):
+ * the ecosystem's such names, compiled once per handle (POSIX extended
+ * syntax, anchored; a name that does not compile is left literal). */
+static const struct pattern_set *patterns(struct cg_vulndb *db, const char *eco)
+{
+	struct pattern_set *ps;
+	sqlite3_stmt *q = db->q[Q_PATTERNS];
+	for (size_t i = 0; i < db->npats; i++)
+		if (!strcmp(db->pats[i].eco, eco))
+			return &db->pats[i];
+	if (db->npats == PATTERN_SETS || strlen(eco) >= sizeof(ps->eco))
+		return NULL;
+	ps = &db->pats[db->npats++];
+	memset(ps, 0, sizeof(*ps));
+	memcpy(ps->eco, eco, strlen(eco) + 1);
+	sqlite3_bind_text(q, 1, eco, -1, SQLITE_STATIC);
+	while (sqlite3_step(q) == SQLITE_ROW && ps->n < PATTERNS_MAX) {
+		const char *raw = (const char *)sqlite3_column_text(q, 0);
+		char rx[MAX_NAME + 8];
+		if (!raw || !fmt(rx, sizeof(rx), "^(%s)$", raw))
+			continue;
+		if (!ps->re) {
+			ps->re = calloc(PATTERNS_MAX, sizeof(*ps->re));
+			ps->raw = calloc(PATTERNS_MAX, sizeof(*ps->raw));
+			if (!ps->re || !ps->raw)
+				break;
+		}
+		if (!(ps->raw[ps->n] = cg_arena_strdup(&db->arena, raw)))
+			break;
+		if (regcomp(&ps->re[ps->n], rx, REG_EXTENDED | REG_NOSUB) == 0)
+			ps->n++;
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return ps;
+}
+
+/* The support-list patterns that name a Debian source package. */
+static cg_err_t match_patterns(struct match *m, size_t first, const struct cg_pkg *p,
+			       size_t idx, struct lookup *l, bool ver_ok, struct cg_error *err)
+{
+	const struct pattern_set *ps;
+	cg_err_t rc = CG_OK;
+	if (strncmp(l->eco, "Debian", 6) || l->by_source == 0 || strcmp(p->type, "deb"))
+		return CG_OK;
+	if (!(ps = patterns(m->db, l->eco)))
+		return CG_OK;
+	for (size_t i = 0; i < ps->n && !rc; i++)
+		if (strcmp(ps->raw[i], l->name) && regexec(&ps->re[i], l->name, 0, NULL, 0) == 0)
+			rc = match_name(m, first, p, idx, l, ps->raw[i], ver_ok, err);
+	return rc;
+}
+
 static cg_err_t match_pkg(struct match *m, const struct cg_os_info *os, const struct cg_pkg *pkg,
 			  size_t pkg_index, struct cg_error *err)
 {
@@ -1653,6 +1732,8 @@ static cg_err_t match_pkg(struct match *m, const struct cg_os_info *os, const st
 						  strlen(lk[i].version), NULL) == CG_OK;
 		if (lk[i].norm == NORM_NONE) {
 			rc = match_name(m, first, pkg, pkg_index, &lk[i], lk[i].name, ver_ok, err);
+			if (!rc)
+				rc = match_patterns(m, first, pkg, pkg_index, &lk[i], ver_ok, err);
 			continue;
 		}
 		{
