@@ -459,7 +459,8 @@ static cg_err_t add_feed(struct build *b, const char *spec, struct cg_vulndb_fee
  * instead of, per entry, one row each of affected, ranges and versions. The
  * blob holds the package's affected rows in id order, each:
  *   varint id, varint advisory, varint by_source, varint status,
- *   varint has_versions (1: the row has rows in versions, read from there),
+ *   varint has_versions (1: the row has rows in versions that its ranges do not
+ *   cover, read them from there: versions_needed()),
  *   str severity, str note, varint nranges, nranges x str events (the range's
  *   events text as in ranges.events, in seq order)
  * where varint is unsigned LEB128 of the value as a uint64, and str a varint
@@ -474,6 +475,121 @@ static const char pack_sql[] =
 	" EXISTS (SELECT 1 FROM versions v WHERE v.affected = a.id)"
 	" FROM affected a LEFT JOIN ranges r ON r.affected = a.id"
 	" ORDER BY a.ecosystem, a.package, a.id, r.seq";
+
+/* ---- explicit versions the ranges already hold ----------------------------------
+ * OSV records often list in `versions` exactly the versions their ranges
+ * cover (PyPI's, Go's): a matcher that misses the ranges would compare the
+ * installed version with every one of them, for nothing. A row's has_versions
+ * flag is set only when some listed version is outside all of the row's
+ * ranges (or cannot be judged: a version or an event that does not parse, an
+ * ecosystem without a known comparator). Equal versions are in the same
+ * ranges, so the result of a match cannot change. */
+
+/* The comparator of an OSV ecosystem, or NULL. */
+static const struct cg_version_scheme *eco_scheme(const char *eco)
+{
+	static const struct {
+		const char *prefix, *type;
+		bool whole; /* the name entirely, else "<prefix>:..." too */
+	} map[] = {
+		{ "Debian", "deb", false },      { "Ubuntu", "deb", false },
+		{ "Alpine", "apk", false },      { "AlmaLinux", "rpm", false },
+		{ "Rocky Linux", "rpm", false }, { "Mageia", "rpm", false },
+		{ "PyPI", "pypi", true },        { "npm", "npm", true },
+		{ "Go", "golang", true },        { "Maven", "maven", true },
+		{ "RubyGems", "gem", true },     { "crates.io", "cargo", true },
+		{ "Packagist", "composer", true }, { "NuGet", "nuget", true },
+		{ "Node.js", "npm", true },
+	};
+	for (size_t i = 0; i < CG_ARRAY_LEN(map); i++) {
+		size_t n = strlen(map[i].prefix);
+		if (!strncmp(eco, map[i].prefix, n) &&
+		    (eco[n] == '\0' || (!map[i].whole && eco[n] == ':')))
+			return cg_version_scheme_find(map[i].type);
+	}
+	return NULL;
+}
+
+/* [["introduced","0"],["fixed","1.2"]] (the builder's own events text) into
+ * events borrowing from *j. */
+static bool events_of(const char *text, cg_json **j, struct cg_osv_event *ev, size_t cap,
+		      size_t *n)
+{
+	*n = 0;
+	if (!text || cg_json_parse(text, strlen(text), NULL, j, NULL) != CG_OK ||
+	    cg_json_array_len(*j) > cap)
+		return false;
+	for (size_t i = 0; i < cg_json_array_len(*j); i++) {
+		const cg_json *e = cg_json_array_at(*j, i);
+		const char *k = cg_json_string(cg_json_array_at(e, 0));
+		const char *v = cg_json_string(cg_json_array_at(e, 1));
+		if (!k || !v)
+			return false;
+		if (!strcmp(k, "introduced"))
+			ev[*n].kind = CG_OSV_INTRODUCED;
+		else if (!strcmp(k, "fixed"))
+			ev[*n].kind = CG_OSV_FIXED;
+		else if (!strcmp(k, "last_affected"))
+			ev[*n].kind = CG_OSV_LAST_AFFECTED;
+		else if (!strcmp(k, "limit"))
+			ev[*n].kind = CG_OSV_LIMIT;
+		else
+			return false;
+		ev[(*n)++].version = v;
+	}
+	return true;
+}
+
+#define PRUNE_EVENTS 1024
+#define PRUNE_RANGES 64
+
+/* What versions_needed() reuses from row to row. */
+struct prune {
+	sqlite3_stmt *qr, *qv;
+	struct cg_osv_event *ev; /* PRUNE_RANGES x PRUNE_EVENTS */
+};
+
+/* Does the row need its versions list at match time? */
+static bool versions_needed(struct prune *p, int64_t row, const char *eco)
+{
+	const struct cg_version_scheme *sch = eco_scheme(eco);
+	cg_json *js[PRUNE_RANGES] = { NULL };
+	size_t nev[PRUNE_RANGES], nr = 0;
+	bool needed = true, ok = true;
+
+	if (!sch || !p->qr || !p->qv || !p->ev)
+		return true;
+	sqlite3_bind_int64(p->qr, 1, row);
+	while (ok && sqlite3_step(p->qr) == SQLITE_ROW) {
+		if (nr == PRUNE_RANGES) {
+			ok = false;
+			break;
+		}
+		ok = events_of((const char *)sqlite3_column_text(p->qr, 0), &js[nr],
+			       p->ev + nr * PRUNE_EVENTS, PRUNE_EVENTS, &nev[nr]);
+		nr++;
+	}
+	sqlite3_reset(p->qr);
+	if (ok && nr) {
+		sqlite3_bind_int64(p->qv, 1, row);
+		needed = false;
+		while (!needed && sqlite3_step(p->qv) == SQLITE_ROW) {
+			const char *v = (const char *)sqlite3_column_text(p->qv, 0);
+			bool in = false;
+			for (size_t i = 0; v && !in && i < nr; i++)
+				if (cg_version_osv_affected(sch, v, p->ev + i * PRUNE_EVENTS, nev[i], &in,
+							    NULL) != CG_OK) {
+					in = false;
+					break;
+				}
+			needed = !v || !in;
+		}
+		sqlite3_reset(p->qv);
+	}
+	for (size_t i = 0; i < nr; i++)
+		cg_json_free(js[i]);
+	return needed;
+}
 
 static cg_err_t put_varint(struct cg_buf *out, uint64_t x)
 {
@@ -497,6 +613,7 @@ static cg_err_t put_str(struct cg_buf *out, sqlite3_stmt *s, int col)
 /* The package being packed: its blob so far, and the ranges of its last row
  * (their count goes before them). */
 struct pack {
+	struct prune pr;
 	struct cg_buf blob, rng;
 	size_t nranges;
 	bool row_open;
@@ -526,7 +643,12 @@ static cg_err_t pack_line(struct pack *k, sqlite3_stmt *s, bool new_row)
 		if (!rc) rc = put_varint(&k->blob, (uint64_t)sqlite3_column_int64(s, 3));
 		if (!rc) rc = put_varint(&k->blob, (uint64_t)sqlite3_column_int64(s, 4));
 		if (!rc) rc = put_varint(&k->blob, (uint64_t)sqlite3_column_int64(s, 5));
-		if (!rc) rc = put_varint(&k->blob, sqlite3_column_int(s, 10) ? 1 : 0);
+		if (!rc)
+			rc = put_varint(&k->blob,
+					sqlite3_column_int(s, 10) &&
+							versions_needed(&k->pr, sqlite3_column_int64(s, 2),
+									(const char *)sqlite3_column_text(s, 0))
+						? 1 : 0);
 		if (!rc) rc = put_str(&k->blob, s, 6);
 		if (!rc) rc = put_str(&k->blob, s, 7);
 	}
@@ -562,12 +684,19 @@ static cg_err_t pack_flush(struct pack *k, sqlite3_stmt *ins, const char *eco, c
 static cg_err_t pack_rows(struct build *b, struct cg_error *err)
 {
 	sqlite3_stmt *s = NULL, *ins = NULL;
-	struct pack k = { CG_BUF_INIT(PACK_MAX), CG_BUF_INIT(PACK_MAX), 0, false, false };
+	struct pack k = { { NULL, NULL, NULL }, CG_BUF_INIT(PACK_MAX), CG_BUF_INIT(PACK_MAX), 0,
+			  false, false };
 	char *eco = NULL, *pkg = NULL;
 	int64_t last = 0;
 	cg_err_t rc = CG_OK;
 	int r;
 
+	/* without these, every row keeps its versions (versions_needed() says so) */
+	sqlite3_prepare_v2(b->db, "SELECT events FROM ranges WHERE affected = ?1 ORDER BY seq", -1,
+			   &k.pr.qr, NULL);
+	sqlite3_prepare_v2(b->db, "SELECT version FROM versions WHERE affected = ?1", -1, &k.pr.qv,
+			   NULL);
+	k.pr.ev = malloc(PRUNE_RANGES * PRUNE_EVENTS * sizeof(*k.pr.ev));
 	if (sqlite3_prepare_v2(b->db, pack_sql, -1, &s, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(b->db, "INSERT INTO by_package(ecosystem, package, rows)"
 			       " VALUES(?1, ?2, ?3)", -1, &ins, NULL) != SQLITE_OK)
@@ -608,6 +737,9 @@ static cg_err_t pack_rows(struct build *b, struct cg_error *err)
 done:
 	sqlite3_finalize(s);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(k.pr.qr);
+	sqlite3_finalize(k.pr.qv);
+	free(k.pr.ev);
 	free(eco);
 	free(pkg);
 	cg_buf_release(&k.blob);
@@ -701,7 +833,12 @@ cg_err_t cg_vulndb_build(const char *output, const char *const *feeds, size_t nf
 		if (rc)
 			goto done;
 	}
-	if ((rc = pack_rows(&b, err)) || (rc = write_meta(&b, stats, nfeeds, err)) ||
+	/* an advisory is known exploited when one of its aliases is (a GHSA or a
+	 * DSA of a CVE in the KEV catalogue): marked once here, not per match */
+	if ((rc = exec(&b, "UPDATE advisories SET kev = 1 WHERE kev = 0 AND id IN"
+			   " (SELECT l.advisory FROM aliases l JOIN advisories a ON a.name = l.alias"
+			   " WHERE a.kev = 1)", err)) ||
+	    (rc = pack_rows(&b, err)) || (rc = write_meta(&b, stats, nfeeds, err)) ||
 	    (rc = exec(&b, "COMMIT", err)))
 		goto done;
 	for (int i = 0; i < S__COUNT; i++) {

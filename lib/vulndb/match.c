@@ -60,8 +60,7 @@
 #define FEW_NAMES_MAX 1024    /* names of an ecosystem held to skip lookups of others */
 #define FEW_NAME_SETS 16
 
-enum q_id { Q_AFF, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q_FEW, Q_KEV, Q_PATTERNS,
-	     Q__COUNT };
+enum q_id { Q_AFF, Q_VERSIONS, Q_ADV, Q_ALIASES, Q_SEVS, Q_REFS, Q_NAMES, Q_FEW, Q_PATTERNS, Q__COUNT };
 
 /* Q_AFF: the rows of a lookup (?3: by_source 1 or 0, or -1 for both), one
  * line per range of each (one line for a row without ranges), rows in id
@@ -84,9 +83,6 @@ static const char *const q_sql[Q__COUNT] = {
 	[Q_PATTERNS] = ("SELECT DISTINCT package FROM affected WHERE ecosystem = ?1"
 			" AND feed = 'debian-support' AND (package GLOB '*[*+?[(|\\]*'"
 			" OR package GLOB '*.*')"),
-	/* KEV through an alias: a GHSA or DSA whose CVE is known exploited */
-	[Q_KEV] = ("SELECT 1 FROM aliases l JOIN advisories a ON a.name = l.alias"
-		   " WHERE l.advisory = ?1 AND a.kev = 1 LIMIT 1"),
 	[Q_NAMES] = "SELECT DISTINCT package FROM affected WHERE ecosystem = ?1",
 	[Q_FEW] = "SELECT DISTINCT package FROM affected WHERE ecosystem = ?1 LIMIT "
 		  CG_STR(FEW_NAMES_MAX) " + 1",
@@ -1034,12 +1030,6 @@ static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struc
 	it->pub.kev = sqlite3_column_int(q, 3) != 0;
 	it->pub.details = keep(f, COL(q, 4), &oom);
 	sqlite3_reset(q);
-	if (!it->pub.kev) {
-		q = db->q[Q_KEV];
-		sqlite3_bind_int64(q, 1, it->adv);
-		it->pub.kev = sqlite3_step(q) == SQLITE_ROW;
-		sqlite3_reset(q);
-	}
 
 	q = db->q[Q_REFS];
 	sqlite3_bind_int64(q, 1, it->adv);
