@@ -863,9 +863,11 @@ static cg_err_t config_checks(struct cg_image *img, struct cg_inventory *inv,
 	size_t first = inv->ncontent, kept = first;
 	cg_err_t rc;
 
-	if (!want || !img->config)
+	if (!want)
 		return CG_OK;
-	rc = cg_config_check(img->config, NULL, &sink, err);
+	if ((img->checks & CG_CHECK_BASELINE) && (rc = cg_baseline_tree_(inv, &sink, err)))
+		return rc;
+	rc = img->config ? cg_config_check(img->config, NULL, &sink, err) : CG_OK;
 	if (rc)
 		return rc;
 	/* keep the kinds asked for */
@@ -964,6 +966,10 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 			const struct cg_fsnode *n =
 				f.path ? cg_fstree_get(&inv->tree, f.path, strlen(f.path)) : NULL;
 			f.removed = f.path && (!n || n->type != CG_ENTRY_REG || n->layer != (int)i);
+			/* baseline judges the final filesystem; malware and secrets in a
+			 * replaced file still ship in the image */
+			if (f.removed && f.kind == CG_CONTENT_BASELINE)
+				continue;
 			rc = content_push(&inv->arena, &inv->content, &inv->ncontent,
 					  &inv->capcontent, ctx.checks, &f);
 		}

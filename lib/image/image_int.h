@@ -63,4 +63,9 @@ void cg_os_identify(struct cg_inventory *inv, struct cg_fstree *t);
 
 void cg_inventory_warn(struct cg_inventory *inv, const char *fmt, ...) CG_PRINTF(2, 3);
 
+/* Baseline checks on the merged tree (lib/image/baseline.c). */
+struct cg_content_sink;
+cg_err_t cg_baseline_tree_(struct cg_inventory *inv, const struct cg_content_sink *sink,
+			   struct cg_error *err);
+
 #endif

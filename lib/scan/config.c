@@ -406,8 +406,14 @@ static void check_line(struct ctx *c, const char *line, size_t len, struct words
 		   !strcmp(ins, "MAINTAINER")) {
 		/* metadata */
 	} else {
-		if (!strcmp(ins, "RUN"))
+		if (!strcmp(ins, "RUN")) {
 			first++;
+			while (first < w->n && w->v[first].s[0] == '-' && w->v[first].s[1] == '-')
+				first++; /* RUN --mount=..., --network=... */
+			if (first + 1 < w->n && is_shell(w->v[first].s) &&
+			    !strcmp(w->v[first + 1].s, "-c"))
+				first += 2;
+		}
 		/* the rest is shell text: re-split from there is not needed, the
 		 * words already are the command's */
 		memmove(w->v, w->v + first, (w->n - first) * sizeof(w->v[0]));

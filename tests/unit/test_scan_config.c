@@ -77,6 +77,10 @@ static void t_history(struct cgt *t)
 		{ "/bin/sh -c chmod -R 777 /var/www", "history-chmod-777" },
 		{ "/bin/sh -c chmod o+w /srv/data && true", "history-chmod-777" },
 		{ "/bin/sh -c chmod 755 /usr/local/bin/app", "" },
+		{ "RUN /bin/sh -c chmod 777 /srv && apt-get install -y --no-install-recommends x # buildkit",
+		  "history-chmod-777" },
+		{ "RUN --mount=type=cache,target=/root/.cache /bin/sh -c chmod a+rwx /x # buildkit",
+		  "history-chmod-777" },
 		/* upgrades and recommends */
 		{ "/bin/sh -c apt-get update && apt-get -y upgrade",
 		  "history-package-upgrade" },

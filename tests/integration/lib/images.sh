@@ -30,7 +30,7 @@ _blob() { # _blob LAYOUT FILE -> prints "sha256:HEX SIZE" and stores the blob
 	echo "sha256:$h $s"
 }
 
-oci_layout() { # oci_layout DIR TAG LAYER.tar...
+oci_layout() { # oci_layout DIR TAG LAYER.tar...   ($OCI_CONFIG: JSON merged into the config)
 	local dir=$1 tag=$2; shift 2
 	local work diff_ids="" layers="" l gz d s cfg cd cs man md ms
 	work=$(mktemp -d)
@@ -45,6 +45,10 @@ oci_layout() { # oci_layout DIR TAG LAYER.tar...
 	cfg=$work/config.json
 	printf '{"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"User":"","Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["bash"]},"rootfs":{"type":"layers","diff_ids":[%s]},"history":[{"created_by":"debootstrap --variant=minbase bookworm"}]}' \
 		"${diff_ids%,}" >"$cfg"
+	# OCI_CONFIG: a JSON object merged into the config (e.g. its "config" and "history")
+	if [ -n "${OCI_CONFIG:-}" ]; then
+		jq -c --argjson x "$OCI_CONFIG" '. * $x' "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
+	fi
 	read -r cd cs < <(_blob "$dir" "$cfg")
 	man=$work/manifest.json
 	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[%s]}' \
