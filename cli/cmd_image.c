@@ -37,6 +37,8 @@ static const char usage[] =
 	"      --scanners LIST  scan: what to check, comma-separated (default: all):\n"
 	"                       vuln (needs --db), malware, secret, files (sensitive\n"
 	"                       files), baseline, history (build steps)\n"
+	"      --trusted-registry HOST  (repeatable) registries images may come from: an\n"
+	"                       image from another is a baseline finding\n"
 	"scan filters (what they remove is counted, and listed apart in json):\n"
 	"  -s, --severity S     only these levels: a list (critical,high) or a level and\n"
 	"                       those above (medium+); levels: critical high medium low\n"
@@ -176,6 +178,7 @@ static int cmd_read(int argc, char **argv, bool scan)
 		{ "exit-code", required_argument, NULL, 0x113 },
 		{ "db-max-age", required_argument, NULL, 0x114 },
 		{ "scanners", required_argument, NULL, 0x115 },
+		{ "trusted-registry", required_argument, NULL, 0x116 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -199,12 +202,14 @@ static int cmd_read(int argc, char **argv, bool scan)
 	size_t nvex = 0;
 	long exit_code = 0, max_age = 7;
 	bool vuln = true, scanners_given = false;
+	struct cg_content_opts copts = { 0 };
+	const char *trusted[32];
 	int c, rc = CLI_FAIL, quiet = 0;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:d:o:s:qh", opts, NULL)) != -1) {
-		if (!scan && (c == 's' || (c >= 0x110 && c <= 0x115)))
+		if (!scan && (c == 's' || (c >= 0x110 && c <= 0x116)))
 			return cli_usage_error(&cli_cmd_image, "'%s' is an option of scan",
 					       argv[optind - 1]);
 		switch (c) {
@@ -225,6 +230,13 @@ static int cmd_read(int argc, char **argv, bool scan)
 						       optarg);
 			break;
 		case 0x110: flt.ignore_unfixed = true; break;
+		case 0x116:
+			if (copts.ntrusted == sizeof(trusted) / sizeof(trusted[0]))
+				return cli_usage_error(&cli_cmd_image, "too many --trusted-registry");
+			trusted[copts.ntrusted++] = optarg;
+			copts.trusted_registries = trusted;
+			io.content = &copts;
+			break;
 		case 0x115:
 			if (cg_checks_parse(optarg, &io.checks, &vuln) != CG_OK)
 				return cli_usage_error(&cli_cmd_image, "--scanners: bad list '%s'", optarg);

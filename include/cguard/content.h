@@ -61,6 +61,11 @@ struct cg_content_opts {
 	size_t nhash_dbs;
 	uint64_t max_file_size;      /* larger files are not read by content rules [each
 				      * check's own] */
+	/* baseline: registries images may come from ("registry.example:5000",
+	 * "docker.io"); when given, an image from elsewhere (or of unknown origin)
+	 * is a finding (IMG-15). */
+	const char *const *trusted_registries;
+	size_t ntrusted;
 };
 
 /* Parse a --scanners list ("vuln,malware,secret,baseline,history,files"): the

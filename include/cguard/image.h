@@ -102,6 +102,22 @@ CG_API void cg_inventory_free(struct cg_inventory *inv);
 CG_API const struct cg_os_info *cg_inventory_os(const struct cg_inventory *inv); /* NULL: unknown */
 CG_API size_t cg_inventory_pkg_count(const struct cg_inventory *inv);
 CG_API const struct cg_pkg *cg_inventory_pkg(const struct cg_inventory *inv, size_t i);
+/* The base image (IMG-15): the OS the layers hold, the base's name when the
+ * image says it (the org.opencontainers.image.base.name label), and how many
+ * of the first layers are the base's (by the history: up to the first CMD or
+ * ENTRYPOINT, where base images end; 0 when the history does not say).
+ * Strings borrowed from img and inv. registry: the domain of the image's own
+ * name ("docker.io" for Docker Hub), NULL when the image has no name. */
+struct cg_base_image {
+	const char *os;       /* os-release PRETTY_NAME (or ID VERSION_ID), or NULL */
+	const char *name;     /* or NULL */
+	const char *digest;   /* org.opencontainers.image.base.digest, or NULL */
+	size_t layers;
+	char registry[256];   /* "" when unknown */
+};
+CG_API void cg_image_base(const struct cg_image *img, const struct cg_inventory *inv,
+			  struct cg_base_image *out);
+
 CG_API size_t cg_inventory_content_count(const struct cg_inventory *inv);
 CG_API const struct cg_content_finding *cg_inventory_content_at(const struct cg_inventory *inv,
 								size_t i);

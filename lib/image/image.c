@@ -865,7 +865,8 @@ static cg_err_t config_checks(struct cg_image *img, struct cg_inventory *inv,
 
 	if (!want)
 		return CG_OK;
-	if ((img->checks & CG_CHECK_BASELINE) && (rc = cg_baseline_tree_(inv, &sink, err)))
+	if ((img->checks & CG_CHECK_BASELINE) && ((rc = cg_baseline_tree_(inv, &sink, err)) ||
+						   (rc = cg_registry_check_(img, &sink, err))))
 		return rc;
 	rc = img->config ? cg_config_check(img->config, NULL, &sink, err) : CG_OK;
 	if (rc)

@@ -67,5 +67,8 @@ void cg_inventory_warn(struct cg_inventory *inv, const char *fmt, ...) CG_PRINTF
 struct cg_content_sink;
 cg_err_t cg_baseline_tree_(struct cg_inventory *inv, const struct cg_content_sink *sink,
 			   struct cg_error *err);
+/* The trusted-registry check (lib/image/baseimage.c). */
+cg_err_t cg_registry_check_(const struct cg_image *img, const struct cg_content_sink *sink,
+			    struct cg_error *err);
 
 #endif

@@ -226,6 +226,18 @@ static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory
 	counts = NULL;
 	if (inv && (rc = content_json(inv, o)))
 		goto done;
+	if (img || inv) {
+		struct cg_base_image b;
+		cg_json *bj = cg_json_new_object();
+		cg_image_base(img, inv, &b);
+		if ((rc = cg_json_set(o, "base_image", bj)) ||
+		    (rc = cg_json_set(bj, "os", str_or_null(b.os))) ||
+		    (rc = cg_json_set(bj, "name", str_or_null(b.name))) ||
+		    (rc = cg_json_set(bj, "digest", str_or_null(b.digest))) ||
+		    (rc = cg_json_set_int(bj, "layers", (int64_t)b.layers)) ||
+		    (rc = cg_json_set(bj, "registry", str_or_null(b.registry[0] ? b.registry : NULL))))
+			goto done;
+	}
 	if (!(rc = cg_json_dump(o, CG_JSON_PRETTY, out)))
 		rc = cg_buf_putc(out, '\n');
 done:
@@ -248,7 +260,7 @@ done:
 static void cell_copy(char *out, size_t cap, const char *s)
 {
 	size_t o = 0;
-	for (; s && *s && o + 1 < cap && o < CELL_MAX; s++)
+	for (; s && *s && o + 1 < cap && (o < CELL_MAX || cap > CELL_MAX + 1); s++)
 		out[o++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
 	out[o] = '\0';
 }
@@ -348,6 +360,30 @@ static cg_err_t write_table(const struct cg_findings *f, struct cg_buf *out)
 	return rc;
 }
 
+/* "Image: NAME / Base: OS (the first N layers), from BASE NAME" after the table. */
+static cg_err_t write_base(const struct cg_image *img, const struct cg_inventory *inv,
+			   struct cg_buf *out)
+{
+	struct cg_base_image b;
+	struct cg_image_info ii = { 0 };
+	char name[CELL_MAX + 1], os[CELL_MAX + 1], base[CELL_MAX + 1];
+	cg_err_t rc;
+	if (!img && !inv)
+		return CG_OK;
+	if (img)
+		cg_image_get_info(img, &ii);
+	cg_image_base(img, inv, &b);
+	cell_copy(name, sizeof(name), ii.name ? ii.name : ii.ref);
+	cell_copy(os, sizeof(os), b.os ? b.os : "unknown OS");
+	cell_copy(base, sizeof(base), b.name);
+	rc = cg_buf_printf(out, "\nImage: %s\nBase:  %s", name[0] ? name : "-", os);
+	if (!rc && b.layers)
+		rc = cg_buf_printf(out, " (the first %zu layer%s)", b.layers, b.layers == 1 ? "" : "s");
+	if (!rc && b.name)
+		rc = cg_buf_printf(out, ", from %s", base);
+	return rc ? rc : cg_buf_putc(out, '\n');
+}
+
 /* Image content findings: one line each, sorted by level as found. */
 static cg_err_t write_content_table(const struct cg_inventory *inv, struct cg_buf *out)
 {
@@ -355,7 +391,7 @@ static cg_err_t write_content_table(const struct cg_inventory *inv, struct cg_bu
 	for (int lv = CG_THREAT_CRITICAL; !rc && lv >= CG_THREAT_LOW; lv--)
 		for (size_t i = 0; !rc && i < cg_inventory_content_count(inv); i++) {
 			const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
-			char where[CELL_MAX + 1], title[2 * CELL_MAX + 1], rule[CELL_MAX + 1];
+			char where[CELL_MAX + 1], title[2 * CELL_MAX], rule[CELL_MAX + 1];
 			if ((int)c->level != lv)
 				continue;
 			cell_copy(where, sizeof(where), c->path ? c->path : c->where);
@@ -385,6 +421,8 @@ cg_err_t cg_findings_write(const struct cg_image *img, const struct cg_inventory
 	case CG_SCAN_JSON: rc = write_json(img, inv, f, out); break;
 	default:
 		rc = write_table(f, out);
+		if (!rc)
+			rc = write_base(img, inv, out);
 		if (!rc && inv && cg_inventory_content_count(inv))
 			rc = write_content_table(inv, out);
 		break;

@@ -28,8 +28,11 @@ r1=$T_TMP/l1
 mkdir -p "$r1/etc/ssh"
 printf 'Port 22\nPermitRootLogin no\n' >"$r1/etc/ssh/sshd_config"
 tar -C "$r1" --numeric-owner -cf "$T_TMP/l1.tar" .
-OCI_CONFIG='{"config":{"User":"","ExposedPorts":{"22/tcp":{},"8080/tcp":{}}},
+OCI_CONFIG='{"config":{"User":"","ExposedPorts":{"22/tcp":{},"8080/tcp":{}},
+  "Labels":{"org.opencontainers.image.base.name":"docker.io/library/debian:12",
+   "org.opencontainers.image.base.digest":"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}},
  "history":[{"created_by":"ADD rootfs.tar.xz / # buildkit"},
+  {"created_by":"CMD [\"bash\"]","empty_layer":true},
   {"created_by":"RUN /bin/sh -c curl -fsSL https://get.example.com/install.sh | sh # buildkit"},
   {"created_by":"RUN /bin/sh -c chmod 777 /srv/upload && apt-get update && apt-get install -y curl # buildkit"},
   {"created_by":"COPY sshd_config /etc/ssh/ # buildkit"}]}' \
@@ -56,11 +59,21 @@ check_eq "package caches: one finding, both apt folders counted" \
 check_eq "root user (config)" "$(row baseline-user-root)" "medium config:User -1"
 check_eq "no health check (config)" "$(row baseline-no-healthcheck)" "low config:Healthcheck -1"
 check_eq "sensitive port 22, not 8080" "$(row baseline-sensitive-port)" "medium config:ExposedPorts:22/tcp -1"
-check_eq "history: curl | sh, on its step" "$(row history-curl-pipe-shell)" "high history:1 -1"
-check_eq "history: chmod 777" "$(row history-chmod-777)" "medium history:2 -1"
-check_eq "history: apt-get install without --no-install-recommends" "$(row history-apt-recommends)" "low history:2 -1"
+check_eq "history: curl | sh, on its step" "$(row history-curl-pipe-shell)" "high history:2 -1"
+check_eq "history: chmod 777" "$(row history-chmod-777)" "medium history:3 -1"
+check_eq "history: apt-get install without --no-install-recommends" "$(row history-apt-recommends)" "low history:3 -1"
 check_eq "history: ADD of an archive" "$(row history-add-archive)" "low history:0 -1"
 check_eq "nothing else" "$(jq '.content | length' "$T_TMP/p.json")" 16
+# IMG-15: the base image and the registry
+check_eq "base image: the base's name, digest and layers (up to its CMD), the OS the layers hold" \
+	"$(jq -c '.base_image | [.name, (.digest | .[0:15]), .layers, .os]' "$T_TMP/p.json")" \
+	'["docker.io/library/debian:12","sha256:01234567",1,null]'
+check_eq "no trusted list: no registry finding" "$(row baseline-untrusted-registry)" ""
+"$CGUARD" image scan "oci:$T_TMP/oci:planted" --scanners baseline -f json -q \
+	--trusted-registry registry.local:5000 >"$T_TMP/t.json"
+check_eq "a trusted list the image is not from (a layout: unknown source): high" \
+	"$(jq -r '.content[] | select(.rule == "baseline-untrusted-registry") | "\(.level) \(.title)"' "$T_TMP/t.json")" \
+	"high the image comes from an unknown source, not a trusted registry"
 "$CGUARD" image scan "oci:$T_TMP/oci:planted" --scanners history -f json -q | jq -r '[.content[].kind] | unique | join(",")' >"$T_TMP/k"
 check_eq "--scanners history: only history findings" "$(cat "$T_TMP/k")" "history"
 "$CGUARD" image scan "oci:$T_TMP/oci:planted" --scanners baseline -q >"$T_TMP/p.txt"
