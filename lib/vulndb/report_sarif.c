@@ -410,6 +410,118 @@ static cg_err_t run_properties(const struct cg_image *img, const struct cg_inven
 	return CG_OK;
 }
 
+/* ---- image content findings ------------------------------------------------ */
+
+static const char *content_level(enum cg_threat_level l)
+{
+	return l >= CG_THREAT_HIGH ? "error" : l == CG_THREAT_MEDIUM ? "warning" : "note";
+}
+
+/* One rule per content rule id (the first finding's title and advice), then
+ * a result per finding: the file inside the image, or the config item. */
+static cg_err_t content_sarif(const struct cg_inventory *inv, const char *image, size_t rule0,
+			      cg_json *rules, cg_json *results)
+{
+	size_t n = cg_inventory_content_count(inv);
+	size_t *rule_of = calloc(n ? n : 1, sizeof(*rule_of));
+	size_t nrules = 0;
+	cg_err_t rc = rule_of ? CG_OK : CG_ERR_NOMEM;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
+		cg_json *r, *props, *tags;
+		char id[256];
+		size_t k = 0;
+		for (; k < i; k++)
+			if (!strcmp(cg_inventory_content_at(inv, k)->rule, c->rule))
+				break;
+		if (k < i) {
+			rule_of[i] = rule_of[k];
+			continue;
+		}
+		rule_of[i] = rule0 + nrules++;
+		snprintf(id, sizeof(id), "cguard/%s/%s", cg_content_kind_name(c->kind), c->rule);
+		r = cg_json_new_object();
+		if ((rc = cg_json_append(rules, r)) || (rc = cg_json_set(r, "id", cg_report_jstr_(id))) ||
+		    (rc = cg_json_set(r, "shortDescription", message(c->title, MAX_SHORT))) ||
+		    (c->advice && (rc = cg_json_set(r, "help", message(c->advice, MAX_TEXT)))) ||
+		    (rc = cg_json_set(r, "defaultConfiguration", props = cg_json_new_object())) ||
+		    (rc = cg_json_set_str(props, "level", content_level(c->level))) ||
+		    (rc = cg_json_set(r, "properties", props = cg_json_new_object())) ||
+		    (rc = cg_json_set(props, "tags", tags = cg_json_new_array())) ||
+		    (rc = cg_json_append(tags, cg_json_new_string("security"))) ||
+		    (rc = cg_json_append(tags, cg_json_new_string(cg_content_kind_name(c->kind)))) ||
+		    (rc = cg_json_set_str(props, "security-severity",
+					  c->level == CG_THREAT_CRITICAL ? "9.5" :
+					  c->level == CG_THREAT_HIGH ? "8.0" :
+					  c->level == CG_THREAT_MEDIUM ? "5.5" : "2.0")))
+			break;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
+		struct cg_buf b = CG_BUF_INIT(1u << 16);
+		cg_json *r = cg_json_new_object(), *locs, *loc, *logical, *o, *props, *fps;
+		const char *path = c->path;
+		char fp[CG_DIGEST_STR_LEN + 1];
+
+		if ((rc = cg_json_append(results, r)) ||
+		    (rc = cg_json_set_str(r, "ruleId", "")) ||
+		    (rc = cg_json_set_int(r, "ruleIndex", (int64_t)rule_of[i])) ||
+		    (rc = cg_json_set_str(r, "level", content_level(c->level))) ||
+		    (rc = cg_json_set(r, "message", message(c->title, MAX_SHORT))) ||
+		    (rc = cg_json_set(r, "locations", locs = cg_json_new_array())) ||
+		    (rc = cg_json_append(locs, loc = cg_json_new_object()))) {
+			cg_buf_release(&b);
+			break;
+		}
+		{
+			char id[256];
+			snprintf(id, sizeof(id), "cguard/%s/%s", cg_content_kind_name(c->kind), c->rule);
+			rc = cg_json_set(r, "ruleId", cg_report_jstr_(id));
+		}
+		while (!rc && path && *path == '/')
+			path++;
+		if (!rc && path && *path) {
+			cg_json *phys, *art, *reg;
+			if (!(rc = cg_json_set(loc, "physicalLocation", phys = cg_json_new_object())) &&
+			    !(rc = cg_json_set(phys, "artifactLocation", art = cg_json_new_object())) &&
+			    !(rc = uri_path(&b, path, true)) &&
+			    !(rc = cg_json_set_str(art, "uri", cg_buf_str(&b))) &&
+			    !(rc = cg_json_set_str(art, "uriBaseId", "ROOTPATH")) && c->line &&
+			    !(rc = cg_json_set(phys, "region", reg = cg_json_new_object())))
+				rc = cg_json_set_int(reg, "startLine", (int64_t)c->line);
+		}
+		if (!rc && (c->where || image)) {
+			if (!(rc = cg_json_set(loc, "logicalLocations", logical = cg_json_new_array())) &&
+			    c->where && !(rc = cg_json_append(logical, o = cg_json_new_object())) &&
+			    !(rc = cg_json_set(o, "name", cg_report_jstr_(c->where))))
+				rc = cg_json_set_str(o, "kind", "configuration");
+			if (!rc && image && !(rc = cg_json_append(logical, o = cg_json_new_object())) &&
+			    !(rc = cg_json_set(o, "name", cg_report_jstr_(image))))
+				rc = cg_json_set_str(o, "kind", "image");
+		}
+		cg_buf_reset(&b);
+		if (!rc)
+			rc = cg_buf_printf(&b, "%s|%s|%s|%s|%llu", c->rule, c->path ? c->path : "",
+					   c->where ? c->where : "", c->match ? c->match : "",
+					   (unsigned long long)c->line);
+		if (!rc && !(rc = cg_sha256_hex(b.data, b.len, fp)) &&
+		    !(rc = cg_json_set(r, "partialFingerprints", fps = cg_json_new_object())))
+			rc = cg_json_set_str(fps, "cguard/v1", fp + 7);
+		if (!rc && !(rc = cg_json_set(r, "properties", props = cg_json_new_object())) &&
+		    !(rc = cg_json_set_str(props, "kind", cg_content_kind_name(c->kind))) &&
+		    !(rc = cg_json_set(props, "type", cg_report_jstr_(c->type))) &&
+		    !(rc = cg_json_set_int(props, "layer", c->layer)) &&
+		    !(rc = cg_json_set_bool(props, "removed", c->removed)) &&
+		    (!c->match || !(rc = cg_json_set(props, "match", cg_report_jstr_(c->match)))) &&
+		    (!c->md5 || !(rc = cg_json_set(props, "md5", cg_report_jstr_(c->md5)))))
+			rc = c->sha256 ? cg_json_set(props, "sha256", cg_report_jstr_(c->sha256)) : CG_OK;
+		cg_buf_release(&b);
+	}
+	free(rule_of);
+	return rc;
+}
+
 cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory *inv,
 			  const struct cg_findings *f, struct cg_buf *out, struct cg_error *err)
 {
@@ -440,6 +552,8 @@ cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory 
 		    (rc = result_json(&f->v[i].pub, gr.group_of[i], image, inv, r)))
 			goto done;
 	}
+	if (inv && (rc = content_sarif(inv, image, gr.ngroups, rules, results)))
+		goto done;
 	/* each node is handed to its parent as soon as it is made */
 	if ((rc = cg_json_set_str(root, "$schema", SCHEMA_URI)) ||
 	    (rc = cg_json_set_str(root, "version", "2.1.0")) ||

@@ -149,9 +149,25 @@ if (mode === 'sarif') {
 	schemaErrors(compile(read(process.env.SARIF_SCHEMA), {}), doc);
 	check(doc.version === '2.1.0' && (doc.runs || []).length === 1, `version ${doc.version}, ${(doc.runs || []).length} runs`);
 	const run = (doc.runs || [])[0] || {};
-	const rules = ((run.tool || {}).driver || {}).rules || [];
-	const results = run.results || [];
+	const allRules = ((run.tool || {}).driver || {}).rules || [];
+	const allResults = run.results || [];
 	check(run.tool && run.tool.driver.name === 'cguard', 'tool.driver.name');
+	// image content findings (rules "cguard/KIND/RULE"): one result each, its rule
+	// the one of its id, located at its file or config item; the rest are advisories
+	const isContent = (id) => String(id).startsWith('cguard/');
+	const content = json.content || [];
+	const cres = allResults.filter((r) => isContent(r.ruleId));
+	check(cres.length === content.length, `${cres.length} content results, ${content.length} content findings`);
+	for (const [i, r] of cres.entries()) {
+		const c = content[i] || {};
+		const uri = ((((r.locations || [])[0] || {}).physicalLocation || {}).artifactLocation || {}).uri;
+		check(r.ruleId === `cguard/${c.kind}/${c.rule}` && allRules[r.ruleIndex] &&
+		      allRules[r.ruleIndex].id === r.ruleId, `content results[${i}]: rule ${r.ruleId} index ${r.ruleIndex}`);
+		check((uri === undefined ? null : '/' + decodeURIComponent(uri)) === c.path, `content results[${i}]: uri ${uri} for ${c.path}`);
+		check((r.partialFingerprints || {})['cguard/v1'], `content results[${i}]: no fingerprint`);
+	}
+	const rules = allRules.filter((r) => !isContent(r.id));
+	const results = allResults.filter((r) => !isContent(r.ruleId));
 	// one rule per advisory, each advisory of the findings
 	check(JSON.stringify(rules.map((r) => r.id).sort()) === JSON.stringify([...ids].sort()),
 		`rules ${rules.map((r) => r.id)} for advisories ${ids}`);
@@ -176,7 +192,7 @@ if (mode === 'sarif') {
 		const f = want.get(key(r.ruleId, p.package, p.package_version, fpath));
 		check(f, `results[${i}]: ${r.ruleId} ${p.package} ${p.package_version} ${fpath}: no such finding`);
 		want.delete(key(r.ruleId, p.package, p.package_version, fpath));
-		check(Number.isInteger(r.ruleIndex) && rules[r.ruleIndex] && rules[r.ruleIndex].id === r.ruleId,
+		check(Number.isInteger(r.ruleIndex) && allRules[r.ruleIndex] && allRules[r.ruleIndex].id === r.ruleId,
 			`results[${i}]: ruleIndex ${r.ruleIndex} is not rule ${r.ruleId}`);
 		if (!f) continue;
 		check(r.level === LEVEL[f.level], `results[${i}]: level ${r.level} for ${f.level}`);
@@ -456,7 +472,7 @@ mutate sarif sarif-field "$s" '.runs[0].results[0].rule_id = "x"' 'must NOT have
 mutate sarif sarif-rule-index "$s" '.runs[0].results[0].ruleIndex += 1' 'is not rule'
 mutate sarif sarif-severity "$s" '(.runs[0].tool.driver.rules[] | select(.id == "GHSA-cgdm-0001-test") | .properties."security-severity") = "9.8"' 'security-severity 9.8'
 mutate sarif sarif-fingerprint "$s" '.runs[0].results[1].partialFingerprints = .runs[0].results[0].partialFingerprints' 'fingerprint'
-mutate sarif sarif-result-lost "$s" 'del(.runs[0].results[-1])' 'findings with no result'
+mutate sarif sarif-result-lost "$s" 'del(.runs[0].results[0])' 'findings with no result'
 mutate cdx cdx-ref "$c" '.vulnerabilities[0].affects[0].ref = "nothing"' 'is no component'"'"'s bom-ref'
 mutate cdx cdx-severity "$c" '.vulnerabilities[0].ratings[0].severity = "severe"' 'schema: /vulnerabilities/0/ratings/0/severity'
 mutate cdx cdx-date "$c" '.vulnerabilities[0].published = "2025-01-01"' 'must match format "date-time"'
