@@ -34,6 +34,9 @@ CFLAGS   += -std=gnu11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -D_FORTIFY_SOURC
             -fstack-protector-strong -MMD -MP -Iinclude -Ilib $(PKG_CFLAGS)
 LDFLAGS  ?=
 LDLIBS   := $(PKG_LIBS) -lpthread
+# where the built-in rule files are read from (rules/ of this checkout until there is
+# an install step)
+RULES_DIR ?= $(CURDIR)/rules
 ifneq ($(SANITIZE),)
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all -U_FORTIFY_SOURCE
 LDFLAGS  += -fsanitize=$(SANITIZE)
@@ -60,6 +63,7 @@ all: $(STATIC_LIB) $(SHARED_LIB) $(CGUARD)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+$(BUILD)/obj/lib/scan/malware.o: CFLAGS += -DCG_RULES_DIR='"$(RULES_DIR)"'
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -39,6 +39,8 @@ static const char usage[] =
 	"                       files), baseline, history (build steps)\n"
 	"      --trusted-registry HOST  (repeatable) registries images may come from: an\n"
 	"                       image from another is a baseline finding\n"
+	"      --malware-rules DIR   yara rule files (.yar) instead of the built-in set\n"
+	"      --hash-db FILE   (repeatable) ClamAV hash lists (.hdb MD5, .hsb SHA-256)\n"
 	"scan filters (what they remove is counted, and listed apart in json):\n"
 	"  -s, --severity S     only these levels: a list (critical,high) or a level and\n"
 	"                       those above (medium+); levels: critical high medium low\n"
@@ -179,6 +181,8 @@ static int cmd_read(int argc, char **argv, bool scan)
 		{ "db-max-age", required_argument, NULL, 0x114 },
 		{ "scanners", required_argument, NULL, 0x115 },
 		{ "trusted-registry", required_argument, NULL, 0x116 },
+		{ "malware-rules", required_argument, NULL, 0x117 },
+		{ "hash-db", required_argument, NULL, 0x118 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -203,13 +207,13 @@ static int cmd_read(int argc, char **argv, bool scan)
 	long exit_code = 0, max_age = 7;
 	bool vuln = true, scanners_given = false;
 	struct cg_content_opts copts = { 0 };
-	const char *trusted[32];
+	const char *trusted[32], *hashdbs[32];
 	int c, rc = CLI_FAIL, quiet = 0;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:d:o:s:qh", opts, NULL)) != -1) {
-		if (!scan && (c == 's' || (c >= 0x110 && c <= 0x116)))
+		if (!scan && (c == 's' || (c >= 0x110 && c <= 0x118)))
 			return cli_usage_error(&cli_cmd_image, "'%s' is an option of scan",
 					       argv[optind - 1]);
 		switch (c) {
@@ -230,6 +234,17 @@ static int cmd_read(int argc, char **argv, bool scan)
 						       optarg);
 			break;
 		case 0x110: flt.ignore_unfixed = true; break;
+		case 0x117:
+			copts.rules_dir = optarg;
+			io.content = &copts;
+			break;
+		case 0x118:
+			if (copts.nhash_dbs == sizeof(hashdbs) / sizeof(hashdbs[0]))
+				return cli_usage_error(&cli_cmd_image, "too many --hash-db");
+			hashdbs[copts.nhash_dbs++] = optarg;
+			copts.hash_dbs = hashdbs;
+			io.content = &copts;
+			break;
 		case 0x116:
 			if (copts.ntrusted == sizeof(trusted) / sizeof(trusted[0]))
 				return cli_usage_error(&cli_cmd_image, "too many --trusted-registry");
