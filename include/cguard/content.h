@@ -5,6 +5,7 @@
 #define CGUARD_CONTENT_H
 
 #include <cguard/common.h>
+#include <cguard/error.h>
 #include <stdbool.h>
 #include <stdint.h>
 

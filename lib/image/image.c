@@ -4,6 +4,7 @@
 #include "image/image_int.h"
 #include "scan/config.h"
 #include "scan/scanner.h"
+#include "scan/secret.h"
 #include <pthread.h>
 #include <unistd.h>
 
@@ -854,21 +855,56 @@ static void inv_content_warn(void *ud, const char *path, const char *msg)
 	cg_inventory_warn(ud, "%.400s: %.500s", path, msg);
 }
 
-/* The config's checks (build history, user, health check, ports, ENV). */
+/* One file, one finding per thing: a sensitive file (a private key file) is not
+ * reported again as a secret of the same type found in its content. */
+static void dedupe_content(struct cg_inventory *inv)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < inv->ncontent; i++) {
+		const struct cg_content_finding *c = &inv->content[i];
+		bool dup = false;
+		for (size_t k = 0; c->kind == CG_CONTENT_SECRET && c->path && !dup &&
+				   k < inv->ncontent; k++) {
+			const struct cg_content_finding *o = &inv->content[k];
+			dup = o->kind == CG_CONTENT_FILE && o->path && o->layer == c->layer &&
+			      o->type && c->type && !strcmp(o->type, c->type) &&
+			      !strcmp(o->path, c->path);
+		}
+		if (!dup)
+			inv->content[kept++] = *c;
+	}
+	inv->ncontent = kept;
+}
+
+/* The secret scanner's text entry point, for ENV values, labels and history. */
+static cg_err_t scan_text(void *ud, const char *where, const char *text, size_t len,
+			  const struct cg_content_sink *sink, struct cg_error *err)
+{
+	return cg_secret_scan_text(ud, where, text, len, sink, err);
+}
+
+/* The config's checks (build history, user, health check, ports, ENV; their
+ * secrets when the secret check is on) and the final tree's baseline. */
 static cg_err_t config_checks(struct cg_image *img, struct cg_inventory *inv,
-			      struct cg_error *err)
+			      const struct walk_ctx *ctx, struct cg_error *err)
 {
 	struct cg_content_sink sink = { inv_content_add, inv_content_warn, inv };
-	unsigned want = img->checks & (CG_CHECK_HISTORY | CG_CHECK_BASELINE);
+	struct cg_config_check_opts co = { NULL, NULL };
+	unsigned want = img->checks & (CG_CHECK_HISTORY | CG_CHECK_BASELINE | CG_CHECK_SECRET);
 	size_t first = inv->ncontent, kept = first;
 	cg_err_t rc;
 
 	if (!want)
 		return CG_OK;
+	for (size_t i = 0; i < ctx->nscan; i++)
+		if (ctx->scan[i] == &cg_scanner_secret && (img->checks & CG_CHECK_SECRET)) {
+			co.scan_text = scan_text;
+			co.ud = ctx->scan_ctx[i];
+		}
 	if ((img->checks & CG_CHECK_BASELINE) && ((rc = cg_baseline_tree_(inv, &sink, err)) ||
 						   (rc = cg_registry_check_(img, &sink, err))))
 		return rc;
-	rc = img->config ? cg_config_check(img->config, NULL, &sink, err) : CG_OK;
+	rc = img->config ? cg_config_check(img->config, &co, &sink, err) : CG_OK;
 	if (rc)
 		return rc;
 	/* keep the kinds asked for */
@@ -977,7 +1013,8 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 	}
 	if (rc)
 		CG_FAIL(rc, cg_error_set(err, rc, "out of memory"));
-	if ((rc = config_checks(img, inv, err)))
+	dedupe_content(inv);
+	if ((rc = config_checks(img, inv, &ctx, err)))
 		goto done;
 	rc = finish_stats(inv, err);
 done:

@@ -360,7 +360,7 @@ static void check_build_args(struct ctx *c, const char *line, struct words *w, s
 	for (; i < w->n && strchr(w->v[i].s, '=') && w->v[i].s[0] != '/'; i++) {
 		const char *eq = strchr(w->v[i].s, '=');
 		char name[64];
-		if (!secret_name(w->v[i].s, (size_t)(eq - w->v[i].s)) || placeholder(eq + 1))
+		if ((c->opts && c->opts->scan_text) || !secret_name(w->v[i].s, (size_t)(eq - w->v[i].s)) || placeholder(eq + 1))
 			continue;
 		snprintf(name, sizeof(name), "build argument %.*s",
 			 (int)((size_t)(eq - w->v[i].s) > 40 ? 40 : eq - w->v[i].s), w->v[i].s);
@@ -392,8 +392,8 @@ static void check_line(struct ctx *c, const char *line, size_t len, struct words
 		for (size_t i = first + 1; i < w->n; i++) {
 			const char *eq = strchr(w->v[i].s, '=');
 			char name[64];
-			if (!eq || !secret_name(w->v[i].s, (size_t)(eq - w->v[i].s)) ||
-			    placeholder(eq + 1))
+			if (!eq || (c->opts && c->opts->scan_text) ||
+			    !secret_name(w->v[i].s, (size_t)(eq - w->v[i].s)) || placeholder(eq + 1))
 				continue;
 			snprintf(name, sizeof(name), "%s %.*s", ins,
 				 (int)((size_t)(eq - w->v[i].s) > 40 ? 40 : eq - w->v[i].s), w->v[i].s);
@@ -499,7 +499,8 @@ static void check_config(struct ctx *c, const cg_json *cfg)
 			continue;
 		kn = (size_t)(eq - e);
 		snprintf(c->where, sizeof(c->where), "env:%.*s", (int)(kn > 48 ? 48 : kn), e);
-		if (secret_name(e, kn) && !placeholder(eq + 1))
+		/* with the secret scanner on, its env-secret-name rule says this */
+		if (!(c->opts && c->opts->scan_text) && secret_name(e, kn) && !placeholder(eq + 1))
 			report(c, &B_ENV_SECRET, NULL);
 		if (!c->rc && c->opts && c->opts->scan_text)
 			c->rc = c->opts->scan_text(c->opts->ud, c->where, eq + 1, strlen(eq + 1),
@@ -525,6 +526,35 @@ static void check_config(struct ctx *c, const cg_json *cfg)
 			report(c, &R_UNPINNED, detail);
 		}
 	}
+}
+
+/* Is the line an ENV step whose every NAME=VALUE is in the config's Env as it
+ * is? Then the value's secrets are reported once, at env:NAME, not again at
+ * the history line. (w is reused: split again here.) */
+static bool env_in_config(const char *line, size_t len, struct words *w, const cg_json *cfg)
+{
+	const cg_json *env = cg_json_get(cfg, "Env");
+	size_t i = 0, n = 0;
+	split(line, len, w);
+	while (i < w->n && strcmp(w->v[i].s, "ENV"))
+		i++;
+	if (i == w->n || i > 5)
+		return false;
+	for (i++; i < w->n; i++) {
+		bool found = false;
+		if (!strcmp(w->v[i].s, "#") || !strcmp(w->v[i].s, "buildkit"))
+			continue;
+		if (!strchr(w->v[i].s, '='))
+			return false;
+		for (size_t k = 0; !found && k < cg_json_array_len(env); k++) {
+			const char *e = cg_json_string(cg_json_array_at(env, k));
+			found = e && !strcmp(e, w->v[i].s);
+		}
+		if (!found)
+			return false;
+		n++;
+	}
+	return n > 0;
 }
 
 cg_err_t cg_config_check(const cg_json *config, const struct cg_config_check_opts *opts,
@@ -573,7 +603,7 @@ cg_err_t cg_config_check(const cg_json *config, const struct cg_config_check_opt
 		}
 		snprintf(c.where, sizeof(c.where), "history:%zu", i);
 		check_line(&c, line, len, w);
-		if (!c.rc && opts && opts->scan_text)
+		if (!c.rc && opts && opts->scan_text && !env_in_config(line, len, w, cfg))
 			c.rc = opts->scan_text(opts->ud, c.where, line, len, sink, err);
 	}
 	free(w);

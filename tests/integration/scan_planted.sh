@@ -10,7 +10,25 @@
 
 l0=$T_TMP/l0 l1=$T_TMP/l1 l2=$T_TMP/l2
 mkdir -p "$l0/etc/xmrig" "$l0/usr/local/bin" "$l0/opt/.cache" "$l0/tmp" \
-	"$l1/var/www/html" "$l1/usr/local/bin" "$l1/tmp" "$l2/srv"
+	"$l1/var/www/html" "$l1/usr/local/bin" "$l1/tmp" "$l2/srv" "$l1/app/config" "$l2/root/.ssh"
+# secrets made here, at run time (none is stored in the tree): an AWS key pair in a
+# config file, a private key, a GitHub token in ENV
+/usr/bin/python3 - "$T_TMP" <<'PY'
+import random, sys
+r = random.Random(7)
+up = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+an = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+kid = "AKIA" + "".join(r.choice(up) for _ in range(16))
+sk = "".join(r.choice(b64) for _ in range(40))
+gh = "ghp_" + "".join(r.choice(an) for _ in range(36))
+d = sys.argv[1]
+open(d + "/l1/app/config/settings.ini", "w").write(
+    "[aws]\nregion = eu-west-1\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (kid, sk))
+for name, v in (("kid", kid), ("sk", sk), ("gh", gh)):
+    open(d + "/" + name, "w").write(v)
+PY
+openssl genpkey -algorithm ed25519 -out "$l2/root/.ssh/id_ed25519" 2>/dev/null
 cat >"$l0/etc/xmrig/config.json" <<'EOF'
 {
     "autosave": true,
@@ -63,13 +81,14 @@ x = bytes.fromhex("026f157b0a7f1a1b0a016e060a00026f6e720a04736d1919736d277e1f131
 open(sys.argv[1], "wb").write(bytes(b ^ 0x5a for b in x))
 PY
 for l in l0 l1 l2; do tar -C "$T_TMP/$l" --numeric-owner -cf "$T_TMP/$l.tar" .; done
-OCI_CONFIG='{"config":{"User":""},"history":[
+OCI_CONFIG='{"config":{"User":"","Env":["PATH=/usr/bin","GITHUB_TOKEN='"$(cat "$T_TMP/gh")"'"]},"history":[
   {"created_by":"COPY rootfs / # buildkit"},
   {"created_by":"RUN /bin/sh -c curl -fsSL https://get.example.com/setup | sh # buildkit"},
+  {"created_by":"ENV GITHUB_TOKEN='"$(cat "$T_TMP/gh")"' # buildkit"},
   {"created_by":"COPY srv /srv # buildkit"}]}' \
 	oci_layout "$T_TMP/oci" planted "$T_TMP/l0.tar" "$T_TMP/l1.tar" "$T_TMP/l2.tar"
 
-"$CGUARD" image scan "oci:$T_TMP/oci:planted" --scanners malware,baseline,history -f json -q >"$T_TMP/p.json"
+"$CGUARD" image scan "oci:$T_TMP/oci:planted" --scanners malware,secret,files,baseline,history -f json -q >"$T_TMP/p.json"
 check_eq "exit status" "$?" 0
 one() { # one KIND PATH-OR-WHERE -> "type level layer removed" of the single finding there
 	jq -r --arg k "$1" --arg p "$2" '[.content[] | select(.kind == $k and ((.path // .where) == $p))] |
@@ -87,6 +106,25 @@ check_eq "hashes of the file" "$(jq -r '.content[] | select(.path == "/srv/eicar
 check_eq "the setuid shell copy" "$(one baseline /usr/local/bin/sh)" "filesystem critical 0 false"
 check_eq "the root user" "$(one baseline config:User)" "config medium -1 false"
 check_eq "curl | sh" "$(one history history:1)" "build high -1 false"
+# secrets: each once, masked everywhere
+rules_at() { jq -r --arg p "$1" '[.content[] | select((.path // .where) == $p) | "\(.kind):\(.rule):\(.type):\(.level):\(.layer)"] | sort | join(" ")' "$T_TMP/p.json"; }
+check_eq "the AWS key pair in a config file: the key id and the secret key, once each" \
+	"$(rules_at /app/config/settings.ini)" \
+	"secret:aws-access-key-id:AWS:high:1 secret:aws-secret-access-key:AWS:critical:1"
+check_eq "the private key: once, as a sensitive file" "$(rules_at /root/.ssh/id_ed25519)" \
+	"files:private-key-file:PrivateKey:critical:2"
+check_eq "the token in ENV: once (its history ENV step is the same value)" \
+	"$(jq -r '[.content[] | select(.kind == "secret" and ((.where // "") | startswith("env:") or startswith("history:")))] | map("\(.rule) \(.where)") | join(";")' "$T_TMP/p.json")" \
+	"github-pat env:GITHUB_TOKEN"
+check_eq "the lines of the file findings" "$(jq -r '[.content[] | select(.path == "/app/config/settings.ini") | .line] | sort | join(",")' "$T_TMP/p.json")" "3,4"
+"$CGUARD" image scan "oci:$T_TMP/oci:planted" -q --scanners secret,files >"$T_TMP/p.txt"
+"$CGUARD" image scan "oci:$T_TMP/oci:planted" -q --scanners secret,files -f sarif >"$T_TMP/p2.sarif"
+leaks=0
+for v in kid sk gh; do
+	for f in p.json p.txt p2.sarif; do grep -qF "$(cat "$T_TMP/$v")" "$T_TMP/$f" && leaks=$((leaks + 1)); done
+done
+check_eq "no secret appears unmasked in json, table or SARIF" "$leaks" 0
+check_eq "... and the masks are there" "$(jq -r '.content[] | select(.rule == "aws-access-key-id") | .match' "$T_TMP/p.json" | cut -c1-8)" "AKIA****"
 # the same EICAR through a hash list the test writes (ClamAV .hsb: sha256:size:name)
 printf '%s:%s:Planted.EICAR.Test\n' "$(sha256sum "$l2/srv/eicar.com" | cut -d' ' -f1)" \
 	"$(stat -c %s "$l2/srv/eicar.com")" >"$T_TMP/local.hsb"
