@@ -226,6 +226,7 @@ struct walk_ctx {
 	void *scan_ctx[MAX_SCANNERS];
 	size_t nscan;
 	unsigned checks;
+	struct async_pool *pool; /* finish() of async scanners, or NULL */
 	int failed;           /* some job failed: others stop early (atomic) */
 };
 
@@ -487,6 +488,169 @@ static cg_err_t job_content_add(void *ud, const struct cg_content_finding *f)
 			    f);
 }
 
+/* ---- asynchronous finish() ------------------------------------------------
+ * A scanner whose finish() is expensive (async_finish: the malware scan of a
+ * buffered file) has it run by a small pool, so the layer thread goes on
+ * reading the stream. The queue is bounded (a full queue makes the layer thread
+ * wait: the buffered files in flight stay few). Findings and warnings of the
+ * pool go to lists of their own, under one lock, merged after the layers. */
+#define ASYNC_QUEUE 8
+#define ASYNC_THREADS 4
+
+struct async_item {
+	const struct cg_content_scanner *s;
+	void *state;
+	char *path;
+	int layer;
+};
+
+struct async_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t nonempty, nonfull;
+	struct async_item q[ASYNC_QUEUE];
+	size_t head, n;
+	bool stop;
+	pthread_t th[ASYNC_THREADS];
+	int nth;
+	unsigned checks;
+	/* results, under lock */
+	struct cg_arena arena;
+	struct cg_content_finding *content;
+	size_t ncontent, capcontent;
+	char **warnings;
+	size_t nwarnings, capwarnings;
+	cg_err_t rc;
+	struct cg_error err;
+};
+
+static cg_err_t content_push(struct cg_arena *a, struct cg_content_finding **v, size_t *n,
+			     size_t *cap, unsigned checks, const struct cg_content_finding *f);
+
+static cg_err_t pool_add(void *ud, const struct cg_content_finding *f)
+{
+	struct async_pool *p = ud;
+	cg_err_t rc;
+	pthread_mutex_lock(&p->lock);
+	rc = content_push(&p->arena, &p->content, &p->ncontent, &p->capcontent, p->checks, f);
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+static void pool_warn(void *ud, const char *path, const char *msg)
+{
+	struct async_pool *p = ud;
+	char line[1024], *copy;
+	snprintf(line, sizeof(line), "%.400s: %.500s", path, msg);
+	pthread_mutex_lock(&p->lock);
+	if (p->nwarnings == p->capwarnings && p->capwarnings < 10000) {
+		size_t nc = p->capwarnings ? p->capwarnings * 2 : 8;
+		char **nw = realloc(p->warnings, nc * sizeof(*nw));
+		if (nw) {
+			p->warnings = nw;
+			p->capwarnings = nc;
+		}
+	}
+	if (p->nwarnings < p->capwarnings && (copy = cg_arena_strdup(&p->arena, line)))
+		p->warnings[p->nwarnings++] = copy;
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *pool_worker(void *arg)
+{
+	struct async_pool *p = arg;
+	struct cg_content_sink sink = { pool_add, pool_warn, p };
+	for (;;) {
+		struct async_item it;
+		struct cg_error err = { 0 };
+		cg_err_t rc;
+		pthread_mutex_lock(&p->lock);
+		while (!p->n && !p->stop)
+			pthread_cond_wait(&p->nonempty, &p->lock);
+		if (!p->n) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		it = p->q[p->head];
+		p->head = (p->head + 1) % ASYNC_QUEUE;
+		p->n--;
+		pthread_cond_signal(&p->nonfull);
+		pthread_mutex_unlock(&p->lock);
+		rc = it.s->finish(it.state, it.path, it.layer, &sink, &err);
+		it.s->release(it.state);
+		free(it.state);
+		free(it.path);
+		if (rc) {
+			pthread_mutex_lock(&p->lock);
+			if (!p->rc) {
+				p->rc = rc;
+				p->err = err;
+			}
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+}
+
+static struct async_pool *pool_start(unsigned checks, int threads)
+{
+	struct async_pool *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->nonempty, NULL);
+	pthread_cond_init(&p->nonfull, NULL);
+	p->checks = checks;
+	for (int i = 0; i < threads && i < ASYNC_THREADS; i++)
+		if (pthread_create(&p->th[p->nth], NULL, pool_worker, p) == 0)
+			p->nth++;
+	return p;
+}
+
+/* Hand a file's finish() to the pool (the state and the path become its);
+ * false when it has no thread: the caller finishes it itself. */
+static bool pool_put(struct async_pool *p, const struct cg_content_scanner *s, void *state,
+		     const char *path, int layer)
+{
+	char *copy;
+	if (!p || !p->nth || !(copy = strdup(path)))
+		return false;
+	pthread_mutex_lock(&p->lock);
+	while (p->n == ASYNC_QUEUE)
+		pthread_cond_wait(&p->nonfull, &p->lock);
+	p->q[(p->head + p->n) % ASYNC_QUEUE] = (struct async_item){ s, state, copy, layer };
+	p->n++;
+	pthread_cond_signal(&p->nonempty);
+	pthread_mutex_unlock(&p->lock);
+	return true;
+}
+
+/* Finish the queue and stop the threads (the results stay). */
+static void pool_drain(struct async_pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->nonempty);
+	pthread_mutex_unlock(&p->lock);
+	for (int i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	p->nth = 0;
+}
+
+static void pool_free(struct async_pool *p)
+{
+	if (!p)
+		return;
+	pool_drain(p);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->nonempty);
+	pthread_cond_destroy(&p->nonfull);
+	free(p->content);
+	free(p->warnings);
+	cg_arena_release(&p->arena);
+	free(p);
+}
+
 static cg_err_t job_end(void *ud, struct cg_error *err)
 {
 	struct layer_job *j = ud;
@@ -506,6 +670,11 @@ static cg_err_t job_end(void *ud, struct cg_error *err)
 		struct cg_content_sink cs = { job_content_add, pending_warn, j };
 		for (size_t i = 0; i < j->nscans; i++) {
 			struct active_scan *as = &j->scans[i];
+			if (!rc && as->s->async_finish &&
+			    pool_put(j->ctx->pool, as->s, as->state, j->cur_path, (int)j->index)) {
+				as->state = NULL; /* the pool's now */
+				continue;
+			}
 			if (!rc)
 				rc = as->s->finish(as->state, j->cur_path, (int)j->index, &cs, err);
 			as->s->release(as->state);
@@ -600,6 +769,8 @@ static void release_jobs(struct walk_ctx *ctx)
 	}
 	free(ctx->jobs);
 	ctx->jobs = NULL;
+	pool_free(ctx->pool); /* finishes what is queued: the scanners are still open */
+	ctx->pool = NULL;
 	for (size_t i = 0; i < ctx->nscan; i++)
 		ctx->scan[i]->close(ctx->scan_ctx[i]);
 	ctx->nscan = 0;
@@ -855,6 +1026,28 @@ static void inv_content_warn(void *ud, const char *path, const char *msg)
 	cg_inventory_warn(ud, "%.400s: %.500s", path, msg);
 }
 
+static int strcmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Content findings in one order, whatever the threads' timing: by layer, place
+ * (path or config item), kind, rule, line. */
+static int content_cmp(const void *x, const void *y)
+{
+	const struct cg_content_finding *a = x, *b = y;
+	int r;
+	if (a->layer != b->layer)
+		return a->layer < b->layer ? -1 : 1;
+	if ((r = strcmp0(a->path ? a->path : a->where, b->path ? b->path : b->where)))
+		return r;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((r = strcmp0(a->rule, b->rule)))
+		return r;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
 /* One file, one finding per thing: a sensitive file (a private key file) is not
  * reported again as a secret of the same type found in its content. */
 static void dedupe_content(struct cg_inventory *inv)
@@ -874,6 +1067,8 @@ static void dedupe_content(struct cg_inventory *inv)
 			inv->content[kept++] = *c;
 	}
 	inv->ncontent = kept;
+	if (inv->ncontent > 1)
+		qsort(inv->content, inv->ncontent, sizeof(*inv->content), content_cmp);
 }
 
 /* The secret scanner's text entry point, for ENV values, labels and history. */
@@ -938,6 +1133,9 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 		if ((rc = s->open(&img->content, &ctx.scan_ctx[ctx.nscan], err)))
 			goto done;
 		ctx.scan[ctx.nscan++] = s;
+		if (s->async_finish && !ctx.pool &&
+		    !(ctx.pool = pool_start(ctx.checks, img->threads)))
+			CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
 	}
 	ctx.njobs = img->rootfs ? 1 : img->m.nlayers;
 	ctx.entries_left = img->lim.max_entries;
@@ -959,6 +1157,9 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 		worker(&ctx);
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
+	pool_drain(ctx.pool);
+	if (ctx.pool && ctx.pool->rc)
+		CG_FAIL(rc, cg_error_set(err, ctx.pool->rc, "%s", ctx.pool->err.msg));
 
 	/* the first failing layer (in layer order) is the error */
 	for (size_t i = 0; i < ctx.njobs; i++) {
@@ -1011,6 +1212,18 @@ cg_err_t cg_image_inventory(struct cg_image *img, struct cg_inventory **out, str
 					  &inv->capcontent, ctx.checks, &f);
 		}
 	}
+	for (size_t k = 0; ctx.pool && k < ctx.pool->ncontent && !rc; k++) {
+		struct cg_content_finding f = ctx.pool->content[k];
+		const struct cg_fsnode *n =
+			f.path ? cg_fstree_get(&inv->tree, f.path, strlen(f.path)) : NULL;
+		f.removed = f.path && (!n || n->type != CG_ENTRY_REG || n->layer != f.layer);
+		if (f.removed && f.kind == CG_CONTENT_BASELINE)
+			continue;
+		rc = content_push(&inv->arena, &inv->content, &inv->ncontent, &inv->capcontent,
+				  ctx.checks, &f);
+	}
+	for (size_t k = 0; ctx.pool && k < ctx.pool->nwarnings; k++)
+		cg_inventory_warn(inv, "%s", ctx.pool->warnings[k]);
 	if (rc)
 		CG_FAIL(rc, cg_error_set(err, rc, "out of memory"));
 	dedupe_content(inv);

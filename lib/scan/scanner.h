@@ -37,6 +37,11 @@ struct cg_content_scanner {
 	cg_err_t (*finish)(void *state, const char *path, int layer,
 			   const struct cg_content_sink *sink, struct cg_error *err);
 	void (*release)(void *state);
+	/* finish() is the expensive part (a malware scan of the buffered file):
+	 * the image reader may run it on another thread, so the layer goes on
+	 * decompressing meanwhile. finish() must then use nothing of the layer's
+	 * (it gets its path as a copy) and the sink it is given (thread-safe). */
+	bool async_finish;
 };
 
 /* The registry (lib/scan/scanners.def), and the checks a scanner serves:
