@@ -140,4 +140,19 @@ check "... naming its line" grep -q "bad.hdb:1: too few" "$T_TMP/err"
 check_eq "SARIF: a result per malware finding, at its file" \
 	"$(jq -r '[.runs[0].results[] | select(.ruleId | startswith("cguard/malware/")) | .locations[0].physicalLocation.artifactLocation.uri] | sort | join(" ")' "$T_TMP/p.sarif")" \
 	"etc/xmrig/config.json opt/.cache/install.sh srv/eicar.com tmp/cfg.json usr/local/bin/keepalive.sh var/www/html/upload.php"
+
+# hostile content: a malformed rule file is refused with its place; a file larger than
+# the scanners' caps (96 MiB) is passed over with memory bounded; a binary blob is read
+mkdir -p "$T_TMP/badrules" && printf 'rule broken {\n  strings: $a = "x"\n  condition: $b\n}\n' >"$T_TMP/badrules/b.yar"
+"$CGUARD" image scan "oci:$T_TMP/oci:planted" --scanners malware --malware-rules "$T_TMP/badrules" -q >/dev/null 2>"$T_TMP/err"
+check_eq "a malformed rule file: exit 1" "$?" 1
+check "... naming the file, the line and why" grep -q "b.yar:[0-9]*: undefined string" "$T_TMP/err"
+mkdir -p "$T_TMP/big/srv"
+head -c $((96 << 20)) /dev/zero >"$T_TMP/big/srv/huge.bin"
+head -c $((4 << 20)) /dev/urandom >"$T_TMP/big/srv/blob.bin"
+tar -C "$T_TMP/big" -cf "$T_TMP/big.tar" . && rm -rf "$T_TMP/big"
+oci_layout "$T_TMP/bigoci" big "$T_TMP/big.tar"
+/usr/bin/time -f %M -o "$T_TMP/rss" "$CGUARD" image scan "oci:$T_TMP/bigoci:big" --scanners malware,secret,files -f json -q >"$T_TMP/big.json"
+check_eq "huge and binary files: exit 0, no findings" "$?:$(jq '.content | length' "$T_TMP/big.json")" "0:0"
+check "... with memory bounded (peak RSS $(($(cat "$T_TMP/rss") / 1024)) MB < 160 MB)" test "$(cat "$T_TMP/rss")" -lt $((160 * 1024))
 finish
