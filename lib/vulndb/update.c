@@ -409,31 +409,7 @@ cg_err_t cg_vulndb_sources_parse_arg(struct cg_vulndb_sources *s, const char *ar
 /* Read a whole regular file into b (its cap bounds it). */
 static cg_err_t read_bounded(const char *path, struct cg_buf *b, struct cg_error *err)
 {
-	char chunk[16384];
-	struct stat st;
-	cg_err_t rc = CG_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return cg_error_set(err, errno == ENOENT ? CG_ERR_NOTFOUND : CG_ERR_IO, "%s: %s",
-				    path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "%s: not a regular file", path));
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "%s: %s", path, strerror(errno)));
-		if (n == 0)
-			break;
-		if (cg_buf_append(b, chunk, (size_t)n) != CG_OK)
-			CG_FAIL(rc, cg_error_set(err, CG_ERR_LIMIT, "%s: larger than %zu bytes",
-						 path, b->max));
-	}
-done:
-	close(fd);
-	return rc;
+	return cg_buf_read_file(b, AT_FDCWD, path, err);
 }
 
 cg_err_t cg_vulndb_sources_load(struct cg_vulndb_sources *s, const char *path,
