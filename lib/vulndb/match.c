@@ -1008,6 +1008,33 @@ static char *keep(struct cg_findings *f, const char *s, bool *oom)
 
 #define COL(q, i) ((const char *)sqlite3_column_text((q), (i)))
 
+/* The first column of a query's rows for one advisory, as an array in the
+ * findings' arena (arena arrays grow by copying: these lists are short). */
+static const char *const *load_strings(struct cg_findings *f, sqlite3_stmt *q, int64_t adv,
+				       size_t *count, bool *oom)
+{
+	const char **a = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_bind_int64(q, 1, adv);
+	while (!*oom && sqlite3_step(q) == SQLITE_ROW) {
+		if (n == cap) {
+			const char **na = cg_arena_alloc(&f->arena, (cap ? cap * 2 : 4) * sizeof(*na));
+			if (!na) {
+				*oom = true;
+				break;
+			}
+			if (n)
+				memcpy(na, a, n * sizeof(*na));
+			cap = cap ? cap * 2 : 4;
+			a = na;
+		}
+		a[n++] = keep(f, COL(q, 0), oom);
+	}
+	sqlite3_reset(q);
+	*count = n;
+	return a;
+}
+
 /* The advisory's own fields into a new finding. */
 static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struct cg_finding_item *it,
 			      struct cg_error *err)
@@ -1031,48 +1058,8 @@ static cg_err_t load_advisory(struct cg_vulndb *db, struct cg_findings *f, struc
 	it->pub.details = keep(f, COL(q, 4), &oom);
 	sqlite3_reset(q);
 
-	q = db->q[Q_REFS];
-	sqlite3_bind_int64(q, 1, it->adv);
-	for (n = 0, cap = 0; !oom && sqlite3_step(q) == SQLITE_ROW;) {
-		const char **a = (const char **)it->pub.references;
-		if (n == cap) {
-			const char **na = cg_arena_alloc(&f->arena, (cap ? cap * 2 : 4) * sizeof(*na));
-			if (!na) {
-				oom = true;
-				break;
-			}
-			if (n)
-				memcpy(na, a, n * sizeof(*na));
-			cap = cap ? cap * 2 : 4;
-			a = na;
-			it->pub.references = na;
-		}
-		a[n++] = keep(f, COL(q, 0), &oom);
-	}
-	it->pub.nreferences = n;
-	sqlite3_reset(q);
-
-	q = db->q[Q_ALIASES];
-	sqlite3_bind_int64(q, 1, it->adv);
-	for (n = 0, cap = 0; !oom && sqlite3_step(q) == SQLITE_ROW;) {
-		const char **a = (const char **)it->pub.aliases;
-		if (n == cap) {
-			/* arena arrays grow by copying: aliases are few */
-			const char **na = cg_arena_alloc(&f->arena, (cap ? cap * 2 : 4) * sizeof(*na));
-			if (!na) {
-				oom = true;
-				break;
-			}
-			if (n)
-				memcpy(na, a, n * sizeof(*na));
-			cap = cap ? cap * 2 : 4;
-			a = na;
-			it->pub.aliases = na;
-		}
-		a[n++] = keep(f, COL(q, 0), &oom);
-	}
-	it->pub.naliases = n;
-	sqlite3_reset(q);
+	it->pub.references = load_strings(f, db->q[Q_REFS], it->adv, &it->pub.nreferences, &oom);
+	it->pub.aliases = load_strings(f, db->q[Q_ALIASES], it->adv, &it->pub.naliases, &oom);
 
 	q = db->q[Q_SEVS];
 	sqlite3_bind_int64(q, 1, it->adv);
