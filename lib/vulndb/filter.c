@@ -843,6 +843,7 @@ cg_err_t cg_findings_filter(struct cg_findings *f, const struct cg_scan_filter *
 		t.ids[3] = ii.config_digest;
 	}
 	f->suppressed = f->expired_rules = 0;
+	f->levels = flt->levels;
 	for (size_t i = 0; i < f->n && !oom; i++) {
 		struct cg_finding *x = &f->v[i].pub;
 		const struct cg_pkg *p = inv ? cg_inventory_pkg(inv, x->pkg_index) : NULL;
@@ -866,6 +867,17 @@ cg_err_t cg_findings_filter(struct cg_findings *f, const struct cg_scan_filter *
 		rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 	cg_buf_release(&purl);
 	return rc;
+}
+
+bool cg_content_shown_(const struct cg_findings *f, const struct cg_content_finding *c)
+{
+	static const enum cg_finding_level map[] = {
+		[CG_THREAT_LOW] = CG_LEVEL_LOW, [CG_THREAT_MEDIUM] = CG_LEVEL_MEDIUM,
+		[CG_THREAT_HIGH] = CG_LEVEL_HIGH, [CG_THREAT_CRITICAL] = CG_LEVEL_CRITICAL,
+	};
+	if (!f || !f->levels)
+		return true;
+	return (size_t)c->level < CG_ARRAY_LEN(map) && (f->levels & (1u << map[c->level]));
 }
 
 size_t cg_findings_suppressed(const struct cg_findings *f)

@@ -20,6 +20,7 @@ struct cg_findings {
 	size_t skipped, packages, unmapped;
 	size_t suppressed; /* items with pub.suppressed set */
 	size_t expired_rules;
+	unsigned levels;   /* the filter's --severity (0: all), for content findings too */
 };
 
 /* The level a distribution's or feed's word names ("important" is high,
@@ -38,6 +39,10 @@ cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory 
 cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_inventory *inv,
 			      const struct cg_findings *f, struct cg_buf *out,
 			      struct cg_error *err);
+
+/* Is an image content finding shown under the filter's --severity (threat
+ * levels map onto the finding levels of the same names)? f may be NULL. */
+bool cg_content_shown_(const struct cg_findings *f, const struct cg_content_finding *c);
 
 /* Number of levels (for counting arrays). */
 #define CG_LEVEL_COUNT 6

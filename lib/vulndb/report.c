@@ -127,12 +127,16 @@ static cg_err_t content_one_json(const struct cg_content_finding *c, cg_json *o)
 	return CG_OK;
 }
 
-static cg_err_t content_json(const struct cg_inventory *inv, cg_json *o)
+static cg_err_t content_json(const struct cg_inventory *inv, const struct cg_findings *f,
+			     cg_json *o)
 {
 	cg_json *arr = cg_json_new_array();
 	cg_err_t rc = arr ? CG_OK : CG_ERR_NOMEM;
 	for (size_t i = 0; !rc && i < cg_inventory_content_count(inv); i++) {
-		cg_json *c = cg_json_new_object();
+		cg_json *c;
+		if (!cg_content_shown_(f, cg_inventory_content_at(inv, i)))
+			continue;
+		c = cg_json_new_object();
 		if (!(rc = cg_json_append(arr, c)))
 			rc = content_one_json(cg_inventory_content_at(inv, i), c);
 	}
@@ -224,7 +228,7 @@ static cg_err_t write_json(const struct cg_image *img, const struct cg_inventory
 	    (rc = cg_json_set(o, "counts", counts)))
 		goto done;
 	counts = NULL;
-	if (inv && (rc = content_json(inv, o)))
+	if (inv && (rc = content_json(inv, f, o)))
 		goto done;
 	if (img || inv) {
 		struct cg_base_image b;
@@ -385,14 +389,15 @@ static cg_err_t write_base(const struct cg_image *img, const struct cg_inventory
 }
 
 /* Image content findings: one line each, sorted by level as found. */
-static cg_err_t write_content_table(const struct cg_inventory *inv, struct cg_buf *out)
+static cg_err_t write_content_table(const struct cg_inventory *inv, const struct cg_findings *f,
+				    struct cg_buf *out)
 {
 	cg_err_t rc = cg_buf_puts(out, "\nImage content:\n");
 	for (int lv = CG_THREAT_CRITICAL; !rc && lv >= CG_THREAT_LOW; lv--)
 		for (size_t i = 0; !rc && i < cg_inventory_content_count(inv); i++) {
 			const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
 			char where[CELL_MAX + 1], title[2 * CELL_MAX], rule[CELL_MAX + 1];
-			if ((int)c->level != lv)
+			if ((int)c->level != lv || !cg_content_shown_(f, c))
 				continue;
 			cell_copy(where, sizeof(where), c->path ? c->path : c->where);
 			cell_copy(title, sizeof(title), c->title);
@@ -424,7 +429,7 @@ cg_err_t cg_findings_write(const struct cg_image *img, const struct cg_inventory
 		if (!rc)
 			rc = write_base(img, inv, out);
 		if (!rc && inv && cg_inventory_content_count(inv))
-			rc = write_content_table(inv, out);
+			rc = write_content_table(inv, f, out);
 		break;
 	}
 	if (rc)

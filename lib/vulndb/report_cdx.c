@@ -415,7 +415,8 @@ static cg_err_t cprop(cg_json *props, const char *num, const char *field, const 
  * properties "cguard:content:N:FIELD" (kind, rule, type, level, title, line,
  * layer, removed). Config findings (history, ENV) have no component: they
  * are the image's, properties of metadata.component. */
-static cg_err_t content_cdx(const struct cg_inventory *inv, cg_json *doc)
+static cg_err_t content_cdx(const struct cg_inventory *inv, const struct cg_findings *f,
+			   cg_json *doc)
 {
 	cg_json *comps = cg_json_get(doc, "components");
 	cg_json *meta = cg_json_get(cg_json_get(doc, "metadata"), "component");
@@ -430,6 +431,8 @@ static cg_err_t content_cdx(const struct cg_inventory *inv, cg_json *doc)
 		const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
 		cg_json *target = meta, *props;
 		char key[96], num[32];
+		if (!cg_content_shown_(f, c))
+			continue;
 		if (c->path) {
 			/* the file's component, made at its first finding */
 			target = NULL;
@@ -501,7 +504,7 @@ cg_err_t cg_report_cyclonedx_(const struct cg_image *img, const struct cg_invent
 		cg_report_grouping_release_(&gr);
 		return rc;
 	}
-	if ((rc = other_components(doc, &gr, npkgs)) || (inv && (rc = content_cdx(inv, doc))) ||
+	if ((rc = other_components(doc, &gr, npkgs)) || (inv && (rc = content_cdx(inv, f, doc))) ||
 	    (rc = cg_json_set(doc, "vulnerabilities", vulns = cg_json_new_array())))
 		goto done;
 	for (size_t k = 0; k < gr.ngroups; k++) {

@@ -419,8 +419,8 @@ static const char *content_level(enum cg_threat_level l)
 
 /* One rule per content rule id (the first finding's title and advice), then
  * a result per finding: the file inside the image, or the config item. */
-static cg_err_t content_sarif(const struct cg_inventory *inv, const char *image, size_t rule0,
-			      cg_json *rules, cg_json *results)
+static cg_err_t content_sarif(const struct cg_inventory *inv, const struct cg_findings *f,
+			      const char *image, size_t rule0, cg_json *rules, cg_json *results)
 {
 	size_t n = cg_inventory_content_count(inv);
 	size_t *rule_of = calloc(n ? n : 1, sizeof(*rule_of));
@@ -430,10 +430,13 @@ static cg_err_t content_sarif(const struct cg_inventory *inv, const char *image,
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct cg_content_finding *c = cg_inventory_content_at(inv, i);
 		cg_json *r, *props, *tags;
+		if (!cg_content_shown_(f, c))
+			continue;
 		char id[256];
 		size_t k = 0;
 		for (; k < i; k++)
-			if (!strcmp(cg_inventory_content_at(inv, k)->rule, c->rule))
+			if (cg_content_shown_(f, cg_inventory_content_at(inv, k)) &&
+			    !strcmp(cg_inventory_content_at(inv, k)->rule, c->rule))
 				break;
 		if (k < i) {
 			rule_of[i] = rule_of[k];
@@ -464,6 +467,11 @@ static cg_err_t content_sarif(const struct cg_inventory *inv, const char *image,
 		const char *path = c->path;
 		char fp[CG_DIGEST_STR_LEN + 1];
 
+		if (!cg_content_shown_(f, c)) {
+			cg_json_free(r);
+			cg_buf_release(&b);
+			continue;
+		}
 		if ((rc = cg_json_append(results, r)) ||
 		    (rc = cg_json_set_str(r, "ruleId", "")) ||
 		    (rc = cg_json_set_int(r, "ruleIndex", (int64_t)rule_of[i])) ||
@@ -552,7 +560,7 @@ cg_err_t cg_report_sarif_(const struct cg_image *img, const struct cg_inventory 
 		    (rc = result_json(&f->v[i].pub, gr.group_of[i], image, inv, r)))
 			goto done;
 	}
-	if (inv && (rc = content_sarif(inv, image, gr.ngroups, rules, results)))
+	if (inv && (rc = content_sarif(inv, f, image, gr.ngroups, rules, results)))
 		goto done;
 	/* each node is handed to its parent as soon as it is made */
 	if ((rc = cg_json_set_str(root, "$schema", SCHEMA_URI)) ||

@@ -197,6 +197,9 @@ scan --exit-code 5 --scanners baseline >/dev/null
 check_eq "--exit-code with --scanners baseline: the root user trips the gate" "$?" 5
 scan --exit-code 5 --scanners baseline --severity high+ >/dev/null
 check_eq "--exit-code: --severity applies to content findings" "$?" 0
+check_eq "--severity: content findings below it are not listed either" \
+	"$("$CGUARD" image scan "$img" -q --scanners baseline --severity high+ -f json | jq '.content | length'):$("$CGUARD" image scan "$img" -q --scanners baseline --severity medium -f json | jq -r '[.content[].rule] | join(",")')" \
+	"0:baseline-user-root"
 scan --scanners history,baseline -f json >"$T_TMP/content.json"
 check_eq "--scanners without vuln: no --db needed, no vulnerability findings" \
 	"$("$CGUARD" image scan "$img" -q --scanners baseline -f json | jq '.findings | length')" 0
