@@ -24,27 +24,8 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	exit 77
 fi
 
-# ---- the validators, once -------------------------------------------------------------
-NPM_DIR=$CG_TEST_CACHE/npm-sbom
-NPM_PKG='{"name":"cguard-sbom-check","private":true,"dependencies":{
- "@cyclonedx/cyclonedx-library":"10.3.0","ajv":"8.20.0","ajv-formats":"3.0.1",
- "ajv-formats-draft2019":"1.6.1","packageurl-js":"2.0.1","spdx-expression-parse":"5.0.0"}}'
-npm_tools() {
-	local stamp
-	stamp=$NPM_DIR/.complete-$(sha256sum <<<"$NPM_PKG" | cut -c1-16)
-	[ -f "$stamp" ] && return 0
-	mkdir -p "$NPM_DIR" || return 1
-	(
-		flock 9
-		[ -f "$stamp" ] && exit 0
-		rm -rf "$NPM_DIR/node_modules" "$NPM_DIR"/.complete-* &&
-			printf '%s\n' "$NPM_PKG" >"$NPM_DIR/package.json" &&
-			cd "$NPM_DIR" &&
-			timeout 600 npm install --no-audit --no-fund --ignore-scripts --legacy-peer-deps \
-				--prefer-offline >npm.log 2>&1 &&
-			touch "$stamp"
-	) 9>"$NPM_DIR.lock"
-}
+# ---- the validators, once (tests/integration/lib/npm.sh) -------------------------------
+. "$(dirname "$0")/lib/npm.sh"
 if ! npm_tools; then
 	echo "$T_NAME: skipped: npm install failed (no registry?)"
 	tail -5 "$NPM_DIR/npm.log" 2>/dev/null | sed 's/^/    /'

@@ -6,6 +6,7 @@
 # counts are the figures the issue asks for).
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/images.sh"
+. "$(dirname "$0")/lib/npm.sh"
 
 count() { # count REF LABEL: the malware and secret/file findings of a scan, printed
 	"$CGUARD" image scan "$1" --scanners malware,secret,files -f json -q >"$T_TMP/c.json" || return 1
@@ -26,22 +27,13 @@ check_eq "python stdlib: no malware" "$(malware)" 0
 check "python stdlib: at most a handful of secret findings" test "$(secrets)" -le 3
 
 # popular npm packages, pinned, once
-NPM_DIR=$CG_TEST_CACHE/npm-popular
-NPM_PKG='{"name":"cguard-precision","private":true,"dependencies":{
+POP_DIR=$CG_TEST_CACHE/npm-popular
+POP_PKG='{"name":"cguard-precision","private":true,"dependencies":{
  "express":"4.21.2","lodash":"4.17.21","axios":"1.7.9","moment":"2.30.1","jsonwebtoken":"9.0.2",
  "stripe":"17.5.0","chalk":"5.4.1","commander":"13.0.0","react":"19.0.0","react-dom":"19.0.0",
  "typescript":"5.7.3","@aws-sdk/client-s3":"3.730.0","openai":"4.79.1","twilio":"5.4.2"}}'
-npm_popular() {
-	local stamp
-	stamp=$NPM_DIR/.complete-$(sha256sum <<<"$NPM_PKG" | cut -c1-16)
-	[ -f "$stamp" ] && return 0
-	command -v npm >/dev/null || return 1
-	rm -rf "$NPM_DIR" && mkdir -p "$NPM_DIR" && printf '%s\n' "$NPM_PKG" >"$NPM_DIR/package.json" &&
-		(cd "$NPM_DIR" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null 2>&1) &&
-		touch "$stamp"
-}
-if npm_popular; then
-	count "dir:$NPM_DIR/node_modules" "npm: $(find "$NPM_DIR/node_modules" -name package.json -path '*/node_modules/*/package.json' | wc -l) package.json files"
+if npm_cached "$POP_DIR" "$POP_PKG"; then
+	count "dir:$POP_DIR/node_modules" "npm: $(find "$POP_DIR/node_modules" -name package.json -path '*/node_modules/*/package.json' | wc -l) package.json files"
 	check_eq "npm packages: no malware" "$(malware)" 0
 	check "npm packages: at most a handful of secret findings" test "$(secrets)" -le 3
 else
