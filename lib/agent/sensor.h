@@ -1,0 +1,54 @@
+/* The sensor: kernel events of container processes as struct cg_sev records.
+ *
+ * Primary: CO-RE eBPF (sensor.bpf.c, skeleton generated at build) on the sched
+ * tracepoints and per-syscall tracepoints for the watched calls; filtering in the
+ * kernel to processes outside the host's pid namespace (or, when the agent lists
+ * cgroups, to those cgroups); one ring buffer; drops counted and reported as
+ * CG_SEV_LOST records. Enforcement in the kernel: a per-cgroup process whitelist
+ * (kill at exec with bpf_send_signal(SIGKILL) before the program's own code runs,
+ * reported as CG_SEV_KILLED).
+ *
+ * Fallback when BPF cannot load: the netlink proc connector (exec/fork/exit) and
+ * fanotify (opens, modifications); cg_sensor_coverage() says what is lost. */
+#ifndef CG_AGENT_SENSOR_H
+#define CG_AGENT_SENSOR_H
+
+#include "agent/agent_int.h"
+
+struct cg_sensor;
+
+struct cg_sensor_opts {
+	size_t ringbuf_bytes;      /* power of two; 0: 8 MiB */
+	bool force_fallback;       /* do not try BPF (tests of the fallback) */
+	bool all_processes;        /* also host processes (tests, benchmarks) */
+};
+
+enum cg_sensor_backend { CG_SENSOR_BPF, CG_SENSOR_FALLBACK };
+
+cg_err_t cg_sensor_open(const struct cg_sensor_opts *o, struct cg_sensor **out,
+			struct cg_error *err);
+void cg_sensor_close(struct cg_sensor *s);
+enum cg_sensor_backend cg_sensor_backend(const struct cg_sensor *s);
+/* Human-readable list of what the running backend cannot see ("" with BPF). */
+const char *cg_sensor_coverage(const struct cg_sensor *s);
+/* A file descriptor that becomes readable when records are waiting (epoll it). */
+int cg_sensor_fd(const struct cg_sensor *s);
+
+typedef void (*cg_sensor_cb)(const struct cg_sev *ev, void *arg);
+/* Deliver every waiting record to cb (non-blocking); returns how many, or -1
+ * with err set. Drops are delivered as CG_SEV_LOST records. */
+int cg_sensor_poll(struct cg_sensor *s, cg_sensor_cb cb, void *arg, struct cg_error *err);
+/* Records lost so far (ring buffer full). */
+unsigned long long cg_sensor_lost(const struct cg_sensor *s);
+
+/* Kernel-side enforcement of a process whitelist for one container cgroup.
+ * enforce=false removes it. paths: absolute program paths as the container sees
+ * them (compared with the exec'ed filename after the kernel resolved it). */
+cg_err_t cg_sensor_set_whitelist(struct cg_sensor *s, unsigned long long cgid, bool enforce,
+				 char *const *paths, size_t n, struct cg_error *err);
+/* Mark (dev, ino) objects as host-sensitive: opens of them from containers are
+ * always reported (even read-only), whatever path reached them. */
+cg_err_t cg_sensor_watch_object(struct cg_sensor *s, unsigned long long dev,
+				unsigned long long ino, struct cg_error *err);
+
+#endif
