@@ -64,6 +64,7 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 $(BUILD)/obj/lib/scan/malware.o: CFLAGS += -DCG_RULES_DIR='"$(RULES_DIR)"'
+$(BUILD)/obj/lib/agent/agent.o: CFLAGS += -DCG_RULES_DIR='"$(RULES_DIR)"'
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@

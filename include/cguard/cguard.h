@@ -15,6 +15,7 @@
 #include <cguard/vulndb.h>
 #include <cguard/vulndb_update.h>
 #include <cguard/cvss.h>
+#include <cguard/agent.h>
 
 #define CG_VERSION_STRING "0.1.0"
 

@@ -10,6 +10,8 @@
 
 #include <fcntl.h>
 #include <strings.h>
+#include <unistd.h>
+#include <openssl/evp.h>
 
 #include "scan/malware.h"
 
@@ -449,4 +451,52 @@ const char *cg_hashdb_lookup(const struct cg_hashdb *db, enum cg_hash_alg alg,
 			return db->names.data + m->name;
 	}
 	return NULL;
+}
+
+/* Hash an open file with every algorithm the list holds and look it up (used
+ * by the node agent on programs as they start). */
+cg_err_t cg_hashdb_match_fd(const struct cg_hashdb *db, int fd, uint64_t size,
+			    const char **name, struct cg_error *err)
+{
+	EVP_MD_CTX *md[CG_HASH__COUNT] = {NULL};
+	static const char *const algname[CG_HASH__COUNT] = {"md5", "sha1", "sha256"};
+	unsigned algs = cg_hashdb_algs(db);
+	unsigned char buf[65536];
+	cg_err_t rc = CG_OK;
+	uint64_t seen = 0;
+
+	*name = NULL;
+	if (!cg_hashdb_size_wanted(db, size))
+		return CG_OK;
+	for (int a = 0; a < CG_HASH__COUNT; a++) {
+		if (!(algs & (1u << a)))
+			continue;
+		md[a] = EVP_MD_CTX_new();
+		if (!md[a] || EVP_DigestInit_ex(md[a], EVP_get_digestbyname(algname[a]), NULL) != 1)
+			CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "hash: cannot start %s", algname[a]));
+	}
+	for (;;) {
+		ssize_t r = pread(fd, buf, sizeof(buf), (off_t)seen);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			CG_FAIL(rc, cg_error_set(err, CG_ERR_IO, "hash: read: %s", strerror(errno)));
+		if (r == 0)
+			break;
+		seen += (uint64_t)r;
+		for (int a = 0; a < CG_HASH__COUNT; a++)
+			if (md[a])
+				EVP_DigestUpdate(md[a], buf, (size_t)r);
+	}
+	for (int a = 0; a < CG_HASH__COUNT && !*name; a++) {
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned len = 0;
+		if (!md[a] || EVP_DigestFinal_ex(md[a], d, &len) != 1)
+			continue;
+		*name = cg_hashdb_lookup(db, (enum cg_hash_alg)a, d, seen);
+	}
+done:
+	for (int a = 0; a < CG_HASH__COUNT; a++)
+		EVP_MD_CTX_free(md[a]);
+	return rc;
 }
