@@ -164,6 +164,8 @@ struct agent {
 	unsigned int host_pidns;
 	struct cg_uplink *uplink;
 	struct cg_buf line;
+	long long mono_to_real;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	unsigned int lat_ms[1002]; /* kernel record -> line written, per ms; [1001]: more */
 	/* counters */
 	unsigned long long n_records, n_events, n_unattributed, n_kills, n_late_kills,
 		n_denied, n_write_errors, n_lost;
@@ -276,11 +278,12 @@ static void emit(struct agent *a, const struct cg_rule_info *rule, const char *a
 		 const struct cg_sev *ev, const struct cg_evctx *ctx, cg_json *details)
 {
 	cg_json *j = NULL;
+	unsigned long long when = ev->ts ? ev->ts + (unsigned long long)a->mono_to_real : real_ns();
 	if (!rule) {
 		cg_json_free(details);
 		return;
 	}
-	if (cg_event_json(rule, action, a->node, ev, ctx, details, real_ns(), &j) != CG_OK) {
+	if (cg_event_json(rule, action, a->node, ev, ctx, details, when, &j) != CG_OK) {
 		cg_warn("agent: event %s: cannot build the event", rule->id);
 		cg_json_free(details);
 		return;
@@ -291,6 +294,11 @@ static void emit(struct agent *a, const struct cg_rule_info *rule, const char *a
 	    cg_buf_putc(&a->line, '\n') == CG_OK) {
 		write_line(a, &a->line);
 		a->n_events++;
+		if (ev->ts) {
+			unsigned long long now = mono_ns(), ms;
+			ms = now > ev->ts ? (now - ev->ts) / 1000000ull : 0;
+			a->lat_ms[ms > 1000 ? 1001 : ms]++;
+		}
 	}
 	cg_json_free(j);
 }
@@ -1065,6 +1073,22 @@ static void on_server_policies(const char *json, size_t len, void *arg)
 
 /* ---- setup and loop ---------------------------------------------------------------------------- */
 
+/* The latency (ms) under which a share q of the timed events were written. */
+static int lat_quantile(const struct agent *a, double q)
+{
+	unsigned long long total = 0, seen = 0;
+	for (size_t i = 0; i < CG_ARRAY_LEN(a->lat_ms); i++)
+		total += a->lat_ms[i];
+	if (!total)
+		return -1;
+	for (size_t i = 0; i < CG_ARRAY_LEN(a->lat_ms); i++) {
+		seen += a->lat_ms[i];
+		if ((double)seen >= q * (double)total)
+			return (int)i;
+	}
+	return 1001;
+}
+
 static void write_stats(struct agent *a)
 {
 	char buf[1024];
@@ -1074,10 +1098,12 @@ static void write_stats(struct agent *a)
 	n = snprintf(buf, sizeof(buf),
 		     "{\"records\":%llu,\"events\":%llu,\"lost\":%llu,\"unattributed\":%llu,"
 		     "\"kills\":%llu,\"late_kills\":%llu,\"denied\":%llu,\"write_errors\":%llu,"
-		     "\"containers\":%zu,\"processes_evicted\":%zu,\"skipped_state\":%zu}\n",
+		     "\"containers\":%zu,\"processes_evicted\":%zu,\"skipped_state\":%zu,"
+		     "\"latency_ms_p50\":%d,\"latency_ms_p99\":%d,\"latency_ms_max\":%d}\n",
 		     a->n_records, a->n_events, a->n_lost, a->n_unattributed, a->n_kills,
 		     a->n_late_kills, a->n_denied, a->n_write_errors, a->n_cs, a->pt.evicted,
-		     a->ct ? cg_containers_skipped(a->ct) : 0);
+		     a->ct ? cg_containers_skipped(a->ct) : 0, lat_quantile(a, 0.5),
+		     lat_quantile(a, 0.99), lat_quantile(a, 1.0));
 	fd = open(a->o->stats_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
@@ -1134,6 +1160,7 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 		snprintf(a.node, sizeof(a.node), "%s", o->node);
 	else if (gethostname(a.node, sizeof(a.node) - 1) != 0)
 		snprintf(a.node, sizeof(a.node), "unknown");
+	a.mono_to_real = (long long)real_ns() - (long long)mono_ns();
 	if (stat("/proc/self/ns/pid", &st) == 0)
 		a.host_pidns = (unsigned int)st.st_ino;
 

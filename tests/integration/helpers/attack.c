@@ -140,6 +140,25 @@ int main(int argc, char **argv)
 	} else if (!strcmp(a, "perf")) {
 		long r = syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
 		printf("perf_event_open: %ld\n", r);
+	} else if (!strcmp(a, "forkexec") && argc > 3) {
+		/* benchmark load: N fork+exec of a program, one after another */
+		int n = atoi(argv[2]);
+		for (int i = 0; i < n; i++) {
+			pid_t c = fork();
+			if (c == 0) {
+				execl(argv[3], argv[3], (char *)NULL);
+				_exit(127);
+			}
+			waitpid(c, NULL, 0);
+		}
+	} else if (!strcmp(a, "openloop") && argc > 3) {
+		/* benchmark load: N open/close pairs of a file */
+		long n = atol(argv[2]);
+		for (long i = 0; i < n; i++) {
+			int fd = open(argv[3], O_RDONLY);
+			if (fd >= 0)
+				close(fd);
+		}
 	} else {
 		fprintf(stderr, "usage: attack ACTION\n");
 		return 2;
