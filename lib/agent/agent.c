@@ -762,20 +762,42 @@ static void check_accounts(struct agent *a, struct ag_cstate *s)
 		goto done;
 	snprintf(path, sizeof(path), "/proc/%d/root/etc/shadow", (int)c->init_pid);
 	(void)cg_buf_read_file(&sh, AT_FDCWD, path, NULL);
-	if (cg_rules_check_accounts(pw.data ? pw.data : "", pw.len, sh.data ? sh.data : "", sh.len,
-				    &found) != CG_OK || !found)
+	if (!cg_rules_check_accounts(pw.data ? pw.data : "", pw.len, sh.data ? sh.data : "",
+				     sh.len, &found) || !found)
 		goto done;
 	container_sev(c, &ev);
-	for (size_t i = 0; i < cg_json_array_len(found); i++) {
-		cg_json *f = cg_json_array_at(found, i);
-		const char *rule = cg_json_get_str(f, "rule"), *user = cg_json_get_str(f, "user");
-		char key[300];
-		if (!rule || !user)
-			continue;
-		snprintf(key, sizeof(key), "%s:%s", rule, user);
-		if (cs_reported(s, key))
-			continue;
-		emit_id(a, rule, "alert", &ev, &ctx, cg_json_ref(f));
+	{
+		static const struct { const char *key, *rule; } kinds[] = {
+			{"uid0", "account.uid0"}, {"empty_password", "account.empty_password"}};
+		for (size_t k = 0; k < CG_ARRAY_LEN(kinds); k++) {
+			cg_json *names = cg_json_get(found, kinds[k].key), *fresh = cg_json_new_array();
+			cg_json *d;
+			if (!fresh)
+				continue;
+			for (size_t i = 0; i < cg_json_array_len(names); i++) {
+				const char *user = cg_json_string(cg_json_array_at(names, i));
+				char key[300];
+				if (!user)
+					continue;
+				snprintf(key, sizeof(key), "%s:%s", kinds[k].rule, user);
+				if (!cs_reported(s, key) &&
+				    cg_json_append(fresh, cg_json_new_string(user)) != CG_OK)
+					break;
+			}
+			if (!cg_json_array_len(fresh)) {
+				cg_json_free(fresh);
+				continue;
+			}
+			d = cg_json_new_object();
+			if (d && (cg_json_set(d, "accounts", fresh) != CG_OK ||
+				  cg_json_set_str(d, "file", "/etc/passwd") != CG_OK)) {
+				cg_json_free(d);
+				d = NULL;
+			} else if (!d) {
+				cg_json_free(fresh);
+			}
+			emit_id(a, kinds[k].rule, "alert", &ev, &ctx, d);
+		}
 	}
 done:
 	cg_json_free(found);

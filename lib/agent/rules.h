@@ -1,4 +1,4 @@
-/* Runtime detection rules: data in rules/runtime/*.yaml, evaluated against
+/* Runtime detection rules: data in rules/runtime/ (YAML files), evaluated against
  * sensor records (struct cg_sev) in the context of their container, process and
  * policy. See docs/runtime-rules.md for the rule format. */
 #ifndef CG_AGENT_RULES_H
@@ -61,5 +61,17 @@ size_t cg_rules_eval(struct cg_ruleset *rs, const struct cg_sev *ev, const struc
 cg_err_t cg_event_json(const struct cg_rule_info *rule, const char *action, const char *node,
 		       const struct cg_sev *ev, const struct cg_evctx *ctx, cg_json *details,
 		       unsigned long long realtime_ns, cg_json **out);
+
+/* Added by the rules engine (not part of the first interface):
+ * The account check the agent runs after a write to a container's /etc/passwd or
+ * /etc/shadow (read through /proc/PID/root): the texts are untrusted and bounded
+ * by n and m (either may be NULL). Returns CG_ACCOUNT_* bits; when any is set and
+ * details is not NULL, *details is a new object {"uid0": [names],
+ * "empty_password": [names]} (at most 64 names each) for account.uid0 /
+ * account.empty_password. */
+#define CG_ACCOUNT_UID0 1u           /* an account other than root with uid 0 */
+#define CG_ACCOUNT_EMPTY_PASSWORD 2u /* an account with an empty password field */
+unsigned cg_rules_check_accounts(const char *passwd_text, size_t n, const char *shadow_text,
+				 size_t m, cg_json **details);
 
 #endif
