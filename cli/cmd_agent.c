@@ -35,6 +35,10 @@ static const char usage[] =
 	"      --stats FILE         keep counters (records, events, drops, kills) in FILE\n"
 	"      --server URL         send events to a cguard server (with --token)\n"
 	"      --token TOKEN        the agent's token (or CGUARD_AGENT_TOKEN)\n"
+	"      --join-token TOKEN   register with the cluster's join token (or\n"
+	"                           CGUARD_JOIN_TOKEN); the agent token is kept in\n"
+	"                           --token-file (default JOURNAL/agent-token) for restarts\n"
+	"      --token-file FILE    where the agent token is kept\n"
 	"      --journal DIR        the on-disk event journal (default /var/lib/cguard/journal)\n"
 	"      --ca-file FILE       CA certificates for the server's TLS certificate\n"
 	"  -v, --verbose            log debug messages\n"
@@ -71,7 +75,7 @@ static int push(char ***v, size_t *n, char *s)
 static int run(int argc, char **argv)
 {
 	enum { O_RULES = 256, O_NODE, O_RUNC, O_CSTATE, O_CROOT, O_HASH, O_RING, O_FALLBACK,
-	       O_LEARN, O_LEARN_OUT, O_STATS, O_SERVER, O_TOKEN, O_JOURNAL, O_CA, O_CHECK };
+	       O_LEARN, O_LEARN_OUT, O_STATS, O_SERVER, O_TOKEN, O_JOURNAL, O_CA, O_CHECK, O_JOIN, O_TOKFILE };
 	static const struct option lo[] = {
 		{"events", required_argument, NULL, 'e'},
 		{"policy", required_argument, NULL, 'p'},
@@ -91,6 +95,8 @@ static int run(int argc, char **argv)
 		{"journal", required_argument, NULL, O_JOURNAL},
 		{"ca-file", required_argument, NULL, O_CA},
 		{"check-policy", no_argument, NULL, O_CHECK},
+		{"join-token", required_argument, NULL, O_JOIN},
+		{"token-file", required_argument, NULL, O_TOKFILE},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -143,6 +149,8 @@ static int run(int argc, char **argv)
 		case O_JOURNAL: o.journal_dir = optarg; break;
 		case O_CA: o.ca_file = optarg; break;
 		case O_CHECK: check_only = true; break;
+		case O_JOIN: o.join_token = optarg; break;
+		case O_TOKFILE: o.token_file = optarg; break;
 		case 'v': lvl = CG_LOG_DEBUG; break;
 		case 'h': fputs(usage, stdout); return CLI_OK;
 		default: return cli_usage_error(&cli_cmd_agent, "unknown option");
@@ -176,10 +184,8 @@ static int run(int argc, char **argv)
 	}
 	if (!o.token)
 		o.token = getenv("CGUARD_AGENT_TOKEN");
-	if (o.server_url && !o.token) {
-		rc = cli_usage_error(&cli_cmd_agent, "--server needs --token (or CGUARD_AGENT_TOKEN)");
-		goto out;
-	}
+	if (!o.join_token)
+		o.join_token = getenv("CGUARD_JOIN_TOKEN");
 	if (!o.events_path && !o.server_url && !o.learn_out) {
 		rc = cli_usage_error(&cli_cmd_agent, "say where events go: --events FILE or --server URL");
 		goto out;

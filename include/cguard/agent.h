@@ -24,7 +24,9 @@ struct cg_agent_opts {
 	const char *stats_path;    /* counters written here at exit (JSON), optional */
 	/* Uplink to the management server (issue 7): NULL server_url = standalone. */
 	const char *server_url;
-	const char *token;
+	const char *token;         /* the agent token; or ... */
+	const char *join_token;    /* ... register with the cluster's join token, once */
+	const char *token_file;    /* where the agent token is kept (0600); NULL: in journal_dir */
 	const char *journal_dir;
 	const char *ca_file;
 };

@@ -40,6 +40,7 @@
 #define AG_FILE_MAX ((size_t)4 << 20)
 #define AG_HASH_CACHE 4096u
 
+
 /* ---- the process table ------------------------------------------------------ */
 
 struct ag_proc {
@@ -1093,6 +1094,57 @@ static void on_server_policies(const char *json, size_t len, void *arg)
 		cg_warn("agent: policies from the server refused: %s", cg_error_message(&e));
 }
 
+/* The agent token: given, kept in the token file from an earlier registration,
+ * or obtained now by registering with the join token (and then kept). */
+static cg_err_t agent_token(struct agent *a, char **out, struct cg_error *err)
+{
+	const struct cg_agent_opts *o = a->o;
+	char path[PATH_MAX];
+	struct cg_buf b = CG_BUF_INIT(4096);
+	char *tok = NULL, *node_id = NULL, *cluster_id = NULL;
+	struct cg_uplink_tls tls = {0};
+	cg_err_t rc;
+	int fd;
+
+	if (o->token) {
+		*out = strdup(o->token);
+		return *out ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	}
+	if (o->token_file)
+		snprintf(path, sizeof(path), "%s", o->token_file);
+	else
+		snprintf(path, sizeof(path), "%s/agent-token", o->journal_dir ? o->journal_dir : ".");
+	if (cg_buf_read_file(&b, AT_FDCWD, path, NULL) == CG_OK && b.len) {
+		while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+			b.data[--b.len] = '\0';
+		*out = cg_buf_detach(&b, NULL);
+		return *out ? CG_OK : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+	}
+	cg_buf_release(&b);
+	if (!o->join_token)
+		return cg_error_set(err, CG_ERR_ARG,
+				    "no agent token: give --token, or --join-token to register");
+	tls.ca_file = o->ca_file;
+	rc = cg_uplink_register(&tls, o->server_url, o->join_token, a->node, CG_VERSION_STRING,
+				&tok, &node_id, &cluster_id, err);
+	free(node_id);
+	free(cluster_id);
+	if (rc != CG_OK)
+		return rc;
+	if (o->journal_dir && !o->token_file)
+		(void)mkdir(o->journal_dir, 0700);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, tok, strlen(tok)) != (ssize_t)strlen(tok) || fsync(fd) != 0) {
+		cg_warn("agent: registered, but cannot keep the token in %s: %s", path, strerror(errno));
+	} else {
+		cg_info("agent: registered with the server; token kept in %s", path);
+	}
+	if (fd >= 0)
+		close(fd);
+	*out = tok;
+	return CG_OK;
+}
+
 /* ---- setup and loop ---------------------------------------------------------------------------- */
 
 /* The latency (ms) under which a share q of the timed events were written. */
@@ -1173,6 +1225,7 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 	cg_err_t rc = CG_OK;
 	const char *rules = o->rules_path ? o->rules_path : CG_RULES_DIR "/runtime";
 	unsigned long long last_stats = 0;
+	char *token = NULL;
 
 	memset(&a, 0, sizeof(a));
 	a.o = o;
@@ -1241,12 +1294,15 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 
 	if (o->server_url) {
 		struct cg_uplink_opts uo = {0};
+		rc = agent_token(&a, &token, err);
+		if (rc != CG_OK)
+			goto done;
 		uo.server_url = o->server_url;
-		uo.token = o->token;
+		uo.token = token;
 		uo.journal_dir = o->journal_dir;
-		uo.ca_file = o->ca_file;
+		uo.tls.ca_file = o->ca_file;
 		uo.on_policies = on_server_policies;
-		uo.arg = &a;
+		uo.cb_arg = &a;
 		rc = cg_uplink_open(&uo, &a.uplink, err);
 		if (rc != CG_OK)
 			goto done;
@@ -1331,5 +1387,9 @@ done:
 	if (tfd >= 0)
 		close(tfd);
 	agent_free(&a);
+	if (token) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
 	return rc;
 }
