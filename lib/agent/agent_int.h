@@ -103,7 +103,7 @@ struct cg_envfinding {
 };
 
 /* Check an OCI runtime config (config.json text, untrusted, bounded) and, when
- * pid > 0, the live process (/proc/PID/status, ns/*, mountinfo). Appends
+ * pid > 0, the live process (/proc/PID/status, ns/NAME, mountinfo). Appends
  * findings to *out (realloc'd array, *n entries). */
 cg_err_t cg_envcheck(const char *config_json, size_t len, pid_t pid,
 		     struct cg_envfinding **out, size_t *n, struct cg_error *err);
