@@ -19,7 +19,7 @@ else
 BUILD    ?= build/san
 endif
 
-PKGS      := jansson libarchive libcrypto zlib libzstd sqlite3 libcurl yaml-0.1 yara
+PKGS      := jansson libarchive libcrypto zlib libzstd sqlite3 libcurl yaml-0.1 yara libbpf libelf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
@@ -42,7 +42,8 @@ CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC   := $(sort $(wildcard lib/*/*.c))
+# lib/*/*.bpf.c are BPF programs (built below by clang -target bpf), not library code
+LIB_SRC   := $(sort $(filter-out %.bpf.c,$(wildcard lib/*/*.c)))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC   := $(sort $(wildcard cli/*.c))
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -65,6 +66,25 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 $(BUILD)/obj/lib/scan/malware.o: CFLAGS += -DCG_RULES_DIR='"$(RULES_DIR)"'
 $(BUILD)/obj/lib/agent/agent.o: CFLAGS += -DCG_RULES_DIR='"$(RULES_DIR)"'
+
+# The node agent's eBPF sensor (CO-RE): vmlinux.h from this machine's BTF, the BPF
+# object always built by clang -target bpf (never with sanitizers or $(CFLAGS)), and
+# a libbpf skeleton that sensor.c includes.
+GEN        := $(BUILD)/gen
+BPF_CLANG  ?= clang
+BTF_VMLINUX ?= /sys/kernel/btf/vmlinux
+$(GEN)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	bpftool btf dump file $(BTF_VMLINUX) format c > $@.tmp && mv $@.tmp $@
+$(GEN)/%.bpf.o: lib/agent/%.bpf.c $(GEN)/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -MMD -MP \
+		-I$(GEN) -Iinclude -Ilib -c -o $@ $<
+$(GEN)/%.skel.h: $(GEN)/%.bpf.o
+	bpftool gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+.PRECIOUS: $(GEN)/%.bpf.o
+$(BUILD)/obj/lib/agent/sensor.o: $(GEN)/sensor.skel.h
+$(BUILD)/obj/lib/agent/sensor.o: CFLAGS += -I$(GEN)
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@

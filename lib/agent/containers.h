@@ -51,4 +51,27 @@ const struct cg_container *cg_containers_at(struct cg_containers *t, size_t i);
 /* How many state entries were skipped (malformed, vanished, over the cap). */
 size_t cg_containers_skipped(const struct cg_containers *t);
 
+/* ---- added by containers.c (not part of the first interface) ------------- */
+
+/* Docker's state root (default /var/lib/docker: containers/<id>/config.v2.json
+ * gives the image name, image id and container name). Call before refresh. */
+cg_err_t cg_containers_set_docker_root(struct cg_containers *t, const char *dir,
+				       struct cg_error *err);
+/* The agent saw pid exit: when it is a container's init, the next refresh
+ * reports the stop (no rescan needed). */
+void cg_containers_pid_exited(struct cg_containers *t, pid_t pid);
+
+/* The parsers behind discovery (untrusted input, at most 4 MiB; exposed for
+ * tests and fuzzing). They fill NULL fields of c only, never overwrite.
+ * runc's state.json: id, init_pid, bundle (label "bundle="), rootfs and the
+ * annotations runc keeps as "key=value" labels; *start is init_process_start. */
+cg_err_t cg_runc_state_parse(const char *text, size_t len, struct cg_container *c,
+			     unsigned long long *start, struct cg_error *err);
+/* An OCI config.json's annotations (a containerd task's bundle). */
+cg_err_t cg_oci_config_annotations(const char *text, size_t len, struct cg_container *c,
+				   struct cg_error *err);
+/* Docker's config.v2.json: Config.Image, Image (the image id), Name. */
+cg_err_t cg_docker_config_parse(const char *text, size_t len, struct cg_container *c,
+				struct cg_error *err);
+
 #endif

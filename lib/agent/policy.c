@@ -178,7 +178,9 @@ static cg_err_t read_list(const cg_json *obj, const char *field, enum list_kind 
 			char d[72], ref[CG_REFNAME_MAX + 80];
 			if (digest_normalise(s, sl, d)) {
 				tmp = strdup(d);
-			} else if (sl < CG_REFNAME_MAX && cg_refname_normalise(s, ref, sizeof(ref))) {
+			} else if (sl < CG_REFNAME_MAX && strncasecmp(s, "sha256:", 7) != 0 &&
+				   cg_refname_normalise(s, ref, sizeof(ref))) {
+				/* ("sha256:abc" would parse as repository "sha256", tag "abc") */
 				tmp = strdup(ref);
 			} else {
 				CG_FAIL(rc, cg_error_set(err, CG_ERR_INVALID,

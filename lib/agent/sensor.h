@@ -51,4 +51,25 @@ cg_err_t cg_sensor_set_whitelist(struct cg_sensor *s, unsigned long long cgid, b
 cg_err_t cg_sensor_watch_object(struct cg_sensor *s, unsigned long long dev,
 				unsigned long long ino, struct cg_error *err);
 
+/* ---- added with the sensor's implementation ------------------------------------- */
+
+/* Devices in records and in cg_sensor_watch_object() use the kernel's internal
+ * encoding (super_block->s_dev = MKDEV(major, minor) = major << 20 | minor), not
+ * stat()'s st_dev (glibc's makedev). This converts an st_dev to it. */
+unsigned long long cg_sensor_kdev(unsigned long long st_dev);
+/* Fallback backend: watch opens and writes on the filesystem holding path
+ * (fanotify FAN_MARK_FILESYSTEM; events of traced processes only). A no-op with
+ * BPF, which sees every open. */
+cg_err_t cg_sensor_watch_path(struct cg_sensor *s, const char *path, struct cg_error *err);
+/* Restrict the sensor to listed cgroups (on=true adds cgid, false removes it);
+ * while the list is non-empty only its cgroups are reported, whatever their pid
+ * namespace. The whitelist enforcement is independent of it. */
+cg_err_t cg_sensor_restrict_cgroup(struct cg_sensor *s, unsigned long long cgid, bool on,
+				   struct cg_error *err);
+/* Replace the path prefixes whose read-only opens are reported (default: /etc/,
+ * /proc/, /sys/, /root/, /var/run/, /run/, /dev/, /boot/, /usr/bin/, /usr/sbin/,
+ * /bin/, /sbin/, /lib). Each 1..32 bytes, absolute; at most 64. */
+cg_err_t cg_sensor_set_sensitive_prefixes(struct cg_sensor *s, char *const *prefixes, size_t n,
+					  struct cg_error *err);
+
 #endif
