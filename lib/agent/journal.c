@@ -53,6 +53,7 @@ struct cg_journal {
 	uint64_t last_sync_ns;
 	struct rd rd;
 	struct cg_journal_stats st;
+	bool cursor_moved; /* recovery moved it: written back */
 };
 
 static uint64_t now_ns(void)
@@ -434,7 +435,8 @@ static cg_err_t list_segments(struct cg_journal *j, uint64_t **ids, size_t *n, s
 		(*ids)[(*n)++] = id;
 	}
 	closedir(d);
-	qsort(*ids, *n, sizeof(**ids), cmp_u64);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof(**ids), cmp_u64);
 	return CG_OK;
 }
 
@@ -484,6 +486,13 @@ static cg_err_t scan_segment(struct cg_journal *j, struct seg *s, bool last, str
 				s->size = off;
 			}
 			break;
+		}
+		if (!after && s->id == j->cur.seg && off + CG_JOURNAL_HDR + len > j->cur.off) {
+			/* a cursor inside a record (never written so: damage): back to the
+			 * record's start, so it is sent again rather than lost */
+			j->cur.off = off;
+			j->cursor_moved = true;
+			after = true;
 		}
 		off += CG_JOURNAL_HDR + (uint64_t)len;
 		if (r == REC_BADCRC) {
@@ -537,8 +546,17 @@ static cg_err_t recover(struct cg_journal *j, struct cg_error *err)
 	/* the cursor cannot be past what survived (a cursor is written after a sync,
 	 * but a segment may have been damaged since) */
 	if (j->nsegs && j->cur.seg == j->segs[j->nsegs - 1].id &&
-	    j->cur.off > j->segs[j->nsegs - 1].size)
+	    j->cur.off > j->segs[j->nsegs - 1].size) {
 		j->cur.off = j->segs[j->nsegs - 1].size;
+		j->cursor_moved = true;
+	}
+	/* persisted now: records appended later must not count as acknowledged */
+	if (j->cursor_moved) {
+		cg_warn("journal %s: the cursor did not point at a record boundary: moved back",
+			j->dir);
+		if ((rc = write_cursor(j, err)))
+			goto done;
+	}
 	/* the last segment goes on being appended to, unless it is before the cursor or full */
 	fresh = !j->nsegs || j->segs[j->nsegs - 1].id < j->cur.seg ||
 		j->segs[j->nsegs - 1].size >= j->o.segment_bytes;

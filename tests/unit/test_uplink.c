@@ -479,6 +479,7 @@ static void t_kill_during_delivery(struct cgt *t)
 	struct idcount c;
 	char url[64];
 	CHECK(t, peer_up(&p));
+	control(&p, "{\"delay_ms\":10}"); /* 200 requests take 2 s at least: time to kill it */
 	opts_for(&p, &o, url, sizeof(url));
 	o.batch_max_events = 100;
 	CHECK(t, cg_uplink_open(&o, &u, NULL) == CG_OK);

@@ -17,14 +17,17 @@ again on the same port without forgetting what it stored:
       {"register_status": 403}       refuse registrations (quota used up)
       {"policy": [...], "etag": "v2"} the policies served and their version
       {"heartbeat_interval": 1}
+      {"delay_ms": 10}               sleep before answering an event POST
 An event with "poison": true is refused with 400 naming its index, like a malformed
 event; more than 5000 events or 8 MiB is 413.
 """
 import argparse
 import json
 import os
+import socket
 import ssl
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
@@ -51,6 +54,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *a):
         pass
+
+    def setup(self):
+        super().setup()
+        # headers and body are two writes: without this, Nagle and delayed ACKs
+        # cost 40 ms a request
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def answer(self, status, obj=None, headers=None, raw=None):
         body = raw if raw is not None else (b"" if obj is None else json.dumps(obj).encode())
@@ -143,6 +152,8 @@ class Handler(BaseHTTPRequestHandler):
                 append("requests.log", "400 %d" % len(evs))
                 return self.answer(400, {"code": "invalid",
                                          "message": "events[%d]: field \"poison\": refused" % i})
+        if ctl.get("delay_ms"):
+            time.sleep(ctl["delay_ms"] / 1000.0)
         acc = dup = 0
         with LOCK:
             new = []
