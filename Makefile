@@ -19,7 +19,7 @@ else
 BUILD    ?= build/san
 endif
 
-PKGS      := jansson libarchive libcrypto zlib libzstd sqlite3 libcurl yaml-0.1 yara
+PKGS      := jansson libarchive libcrypto zlib libzstd sqlite3 libcurl yaml-0.1 yara libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
