@@ -174,11 +174,48 @@ static bool parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 	return true;
 }
 
-int srv_param_id(struct srv_req *r, size_t i, int64_t *out)
+void srv_new_id(char out[33])
 {
-	if (i >= r->n_params || !parse_i64(r->params[i], 1, INT64_MAX, out))
-		return srv_fail(r, 404, "NotFound", "no such %s", r->res_type[0] ? r->res_type : "resource");
+	if (srv_random_hex(out, 16) != CG_OK)
+		snprintf(out, 33, "%016llx%016llx", (unsigned long long)srv_now_ms(),
+			 (unsigned long long)(uintptr_t)out);
+}
+
+int srv_lookup(struct srv_req *r, const char *sql, const char *key, const char *what,
+	       char id[65], char name[SRV_NAME_MAX * 2])
+{
+	struct cg_db_rows *rs = NULL;
+	struct cg_error err = { 0 };
+	if (!key || !*key || strlen(key) > 256)
+		return srv_fail(r, 404, "NotFound", "no such %s", what);
+	struct cg_db_val v[1] = { CG_DB_TEXTV(key) };
+	cg_err_t e = cg_db_query(r->db, sql, v, 1, &rs, &err);
+	if (e != CG_OK)
+		return srv_fail_err(r, e, &err);
+	if (cg_db_rows_count(rs) == 0) {
+		cg_db_rows_free(rs);
+		return srv_fail(r, 404, "NotFound", "no such %s: %.200s", what, key);
+	}
+	snprintf(id, 65, "%s", cg_db_rows_text(rs, 0, 0));
+	if (name)
+		snprintf(name, SRV_NAME_MAX * 2, "%s", cg_db_rows_text(rs, 0, 1));
+	cg_db_rows_free(rs);
 	return 0;
+}
+
+int srv_tx_begin(struct srv_req *r)
+{
+	struct cg_error err = { 0 };
+	if (cg_db_depth(r->db) > 0)
+		return 0;
+	if (cg_db_begin(r->db, &err) != CG_OK)
+		return srv_fail(r, 500, "InternalError", "the store failed");
+	return 0;
+}
+
+int64_t srv_now_s(void)
+{
+	return srv_now_ms() / 1000;
 }
 
 int srv_page(struct srv_req *r, const char *const *sort_cols, const char *def_sort,
@@ -255,6 +292,71 @@ void srv_sql_release(struct srv_sql *q)
 	cg_buf_release(&q->sql);
 }
 
+int srv_list_run(struct srv_req *r, const char *select, const char *from,
+		 const struct cg_db_val *base, size_t n_base, const struct srv_filter *filters,
+		 const char *const *sort_cols, const char *def_sort, bool def_desc,
+		 const char *tiebreak)
+{
+	const char *allowed[SRV_MAX_QUERY + 8];
+	size_t na = 0;
+	struct srv_page pg;
+	struct srv_sql q;
+	struct cg_error err = { 0 };
+	struct cg_db_rows *rs = NULL;
+	int64_t total = 0;
+	int st;
+
+	allowed[na++] = "limit";
+	allowed[na++] = "offset";
+	allowed[na++] = "sort";
+	allowed[na++] = "order";
+	for (size_t i = 0; filters && filters[i].param && na < SRV_MAX_QUERY + 7; i++)
+		allowed[na++] = filters[i].param;
+	allowed[na] = NULL;
+	if ((st = srv_query_check(r, allowed)) || (st = srv_page(r, sort_cols, def_sort, def_desc, &pg)))
+		return st;
+	srv_sql_init(&q, " FROM ");
+	srv_sql_raw(&q, from);
+	for (size_t i = 0; i < n_base && q.n < 32; i++)
+		q.v[q.n++] = base[i];
+	bool where = strstr(from, " WHERE ") != NULL;
+	for (size_t i = 0; filters && filters[i].param; i++) {
+		const char *v = srv_query(r, filters[i].param);
+		if (!v)
+			continue;
+		if (strlen(v) > 512)
+			return srv_fail(r, 400, "InvalidParameter", "%s: too long", filters[i].param);
+		srv_sql_raw(&q, where ? " AND " : " WHERE ");
+		where = true;
+		srv_sql_add(&q, filters[i].cond, CG_DB_TEXTV(v));
+	}
+	if (q.bad) {
+		srv_sql_release(&q);
+		return srv_fail(r, 500, "InternalError", "query too large");
+	}
+	struct cg_buf sql = CG_BUF_INIT(32768);
+	/* with base parameters (used by the select list), count over the whole select
+	 * so PostgreSQL sees every parameter used */
+	cg_err_t e = n_base ? cg_buf_printf(&sql, "SELECT COUNT(*) FROM (SELECT %s%s) t", select, cg_buf_str(&q.sql))
+			    : cg_buf_printf(&sql, "SELECT COUNT(*)%s", cg_buf_str(&q.sql));
+	if (e == CG_OK)
+		e = cg_db_query_int(r->db, sql.data, q.v, q.n, &total, &err);
+	cg_buf_reset(&sql);
+	if (e == CG_OK)
+		e = cg_buf_printf(&sql, "SELECT %s%s ORDER BY %s %s, %s LIMIT %" PRId64 " OFFSET %" PRId64,
+				  select, cg_buf_str(&q.sql), pg.sort_col, pg.desc ? "DESC" : "ASC",
+				  tiebreak, pg.limit, pg.offset);
+	if (e == CG_OK)
+		e = cg_db_query(r->db, sql.data, q.v, q.n, &rs, &err);
+	cg_buf_release(&sql);
+	srv_sql_release(&q);
+	if (e != CG_OK)
+		return srv_fail_err(r, e, &err);
+	cg_json *o = srv_list(rs, total);
+	cg_db_rows_free(rs);
+	return srv_json(r, 200, o);
+}
+
 /* ---- rows to JSON ---------------------------------------------------------- */
 
 static bool ends_with(const char *s, const char *suf)
@@ -273,12 +375,14 @@ cg_json *srv_row_object(const struct cg_db_rows *rs, size_t i)
 		char key[64];
 		size_t nl = strlen(name);
 		cg_json *v;
-		if (nl >= sizeof key)
+		if (nl >= sizeof key || name[0] == '_')
 			continue;
 		snprintf(key, sizeof key, "%s", name);
 		if (cg_db_rows_null(rs, i, c)) {
-			if (nl > 2 && name[nl - 2] == '_')
-				key[nl - 2] = 0;
+			char *us = strrchr(key, '_');
+			if (us && (ends_with(name, "_b") || ends_with(name, "_i") || ends_with(name, "_j") ||
+				   ends_with(name, "_ts") || ends_with(name, "_tms")))
+				*us = 0;
 			v = cg_json_new_null();
 		} else if (ends_with(name, "_b")) {
 			key[nl - 2] = 0;
@@ -286,6 +390,17 @@ cg_json *srv_row_object(const struct cg_db_rows *rs, size_t i)
 		} else if (ends_with(name, "_i")) {
 			key[nl - 2] = 0;
 			v = cg_json_new_int(cg_db_rows_int(rs, i, c));
+		} else if (ends_with(name, "_ts") || ends_with(name, "_tms")) {
+			int64_t t = cg_db_rows_int(rs, i, c);
+			bool ms = ends_with(name, "_tms");
+			char tb[32];
+			key[nl - (ms ? 4 : 3)] = 0;
+			if (t == 0) {
+				v = cg_json_new_null();
+			} else {
+				srv_format_time(ms ? t : t * 1000, tb);
+				v = cg_json_new_string(tb);
+			}
 		} else if (ends_with(name, "_j")) {
 			key[nl - 2] = 0;
 			cg_json *d = NULL;
@@ -325,6 +440,34 @@ fail:
 	cg_json_free(items);
 	cg_json_free(o);
 	return NULL;
+}
+
+cg_json *srv_obj(const char *k, ...)
+{
+	va_list ap;
+	cg_json *o = cg_json_new_object();
+	bool bad = !o;
+	va_start(ap, k);
+	for (const char *key = k; key; key = va_arg(ap, const char *)) {
+		cg_json *v = va_arg(ap, cg_json *);
+		if (bad || cg_json_set(o, key, v) != CG_OK) {
+			if (bad)
+				cg_json_free(v);
+			bad = true;
+		}
+	}
+	va_end(ap);
+	if (bad) {
+		cg_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+cg_json *srv_str(const char *s)
+{
+	cg_json *j = s ? cg_json_new_string(s) : NULL;
+	return j ? j : cg_json_new_null();
 }
 
 /* ---- odds and ends --------------------------------------------------------- */

@@ -25,6 +25,7 @@ enum srv_route_flags {
 	RF_CHANGE = 1 << 3,
 	RF_FEATURE = 1 << 4,
 	RF_BIG = 1 << 5,
+	RF_OWNTX = 1 << 6,
 };
 
 struct srv_req;
@@ -68,11 +69,12 @@ struct srv_req {
 	const char *bearer; /* the token of the Authorization header (never logged) */
 
 	/* the caller */
-	int64_t user_id; /* 0: none */
+	char user_id[65]; /* "": none */
 	char user_name[SRV_NAME_MAX + 1];
 	char token_hash[65];
-	int64_t node_id;  /* agent routes */
-	int64_t cluster_id; /* agent and join routes */
+	char node_id[65];  /* agent routes */
+	char cluster_id[65]; /* agent and join routes */
+	char node_name[SRV_NAME_MAX * 2];
 	bool node_protected;
 	char source_ip[64];
 	char trace_id[33];
@@ -114,8 +116,17 @@ int srv_body_object(struct srv_req *r);
 const char *srv_query(const struct srv_req *r, const char *name);
 /* Query parameters must all be in allowed (NULL-terminated) or 400. */
 int srv_query_check(struct srv_req *r, const char *const *allowed);
-/* A path parameter as a positive id, or 404. */
-int srv_param_id(struct srv_req *r, size_t i, int64_t *out);
+/* A new random id (32 hex chars). */
+void srv_new_id(char out[33]);
+/* Find a row by id or name: sql selects (id, name) with $1 matching either.
+ * 0 found, else 404 (answered) naming what. */
+int srv_lookup(struct srv_req *r, const char *sql, const char *key, const char *what,
+	       char id[65], char name[SRV_NAME_MAX * 2]);
+/* Begin the change's transaction (routes with RF_OWNTX begin it themselves after
+ * their slow work, e.g. password hashing). 0 or 500. */
+int srv_tx_begin(struct srv_req *r);
+/* Seconds since the epoch. */
+int64_t srv_now_s(void);
 
 /* limit/offset/sort/order: sort must be in sort_cols (pairs of API name and
  * column, NULL-terminated); writes " ORDER BY col ASC|DESC LIMIT n OFFSET m". */
@@ -141,12 +152,29 @@ void srv_sql_add(struct srv_sql *q, const char *text, struct cg_db_val val);
 void srv_sql_raw(struct srv_sql *q, const char *text);
 void srv_sql_release(struct srv_sql *q);
 
+/* A whole list answer: filters (query parameter -> SQL condition with one $?),
+ * sort whitelist, pagination; "from" may use $1..$n_base bound to base[]. */
+struct srv_filter {
+	const char *param;
+	const char *cond;
+};
+int srv_list_run(struct srv_req *r, const char *select, const char *from,
+		 const struct cg_db_val *base, size_t n_base, const struct srv_filter *filters,
+		 const char *const *sort_cols, const char *def_sort, bool def_desc,
+		 const char *tiebreak);
+
 /* ---- rows to JSON ---------------------------------------------------------- */
 /* Row i of rs as an object; columns whose name ends in "_b" are booleans, "_j"
- * JSON documents, "_i" integers (the suffix is dropped from the key). */
+ * JSON documents, "_i" integers, "_ts" unix seconds and "_tms" unix ms (as RFC 3339
+ * strings, null for 0); the suffix is dropped from the key. */
 cg_json *srv_row_object(const struct cg_db_rows *rs, size_t i);
 /* {"total": total, "items": [rows...]} */
 cg_json *srv_list(const struct cg_db_rows *rs, int64_t total);
+
+/* {"k1": v1, "k2": v2, ...} from NULL-terminated pairs; values are stolen (a NULL
+ * value makes the result NULL). */
+cg_json *srv_obj(const char *k, ...);
+cg_json *srv_str(const char *s); /* a string, or null for NULL / non-UTF-8 */
 
 /* ---- odds and ends --------------------------------------------------------- */
 int64_t srv_now_ms(void);

@@ -210,11 +210,11 @@ enum iam_decision iam_evaluate(cg_json *const *docs, size_t n, const char *actio
 
 /* ---- the store ------------------------------------------------------------- */
 
-cg_err_t iam_user_allowed(struct cg_db *db, int64_t user_id, const char *action,
+cg_err_t iam_user_allowed(struct cg_db *db, const char *user_id, const char *action,
 			  enum iam_decision *out, struct cg_error *err)
 {
 	struct cg_db_rows *rs = NULL;
-	struct cg_db_val v[1] = { CG_DB_INTV(user_id) };
+	struct cg_db_val v[1] = { CG_DB_TEXTV(user_id) };
 	cg_err_t e = cg_db_query(db,
 				 "SELECT DISTINCT p.id, p.document FROM group_members m "
 				 "JOIN group_policies gp ON gp.group_id = m.group_id "
@@ -257,10 +257,13 @@ static cg_err_t ensure_system_policies(struct cg_db *db, int64_t now, struct cg_
 		cg_err_t e = cg_db_query_int(db, "SELECT id FROM iam_policies WHERE name = $1", v, 1,
 					     &id, err);
 		if (e == CG_ERR_NOTFOUND) {
+			char id[33];
+			snprintf(id, sizeof id, "system-%zu", i + 1);
+			struct cg_db_val w[5] = { v[0], v[1], v[2], v[3], CG_DB_TEXTV(id) };
 			e = cg_db_exec(db,
-				       "INSERT INTO iam_policies (name, type, document, description, created, updated) "
-				       "VALUES ($1, 'system', $2, $3, $4, $4)",
-				       v, 4, NULL, err);
+				       "INSERT INTO iam_policies (id, name, type, document, description, created, updated) "
+				       "VALUES ($5, $1, 'system', $2, $3, $4, $4)",
+				       w, 5, NULL, err);
 		} else if (e == CG_OK) {
 			e = cg_db_exec(db,
 				       "UPDATE iam_policies SET type = 'system', document = $2, description = $3 "
@@ -292,16 +295,37 @@ static cg_err_t write_password_file(const char *dir, const char *pw, struct cg_e
 	return CG_OK;
 }
 
+static cg_err_t text_of(struct cg_db *db, const char *sql, char out[65])
+{
+	struct cg_db_rows *rs = NULL;
+	cg_err_t e = cg_db_query(db, sql, NULL, 0, &rs, NULL);
+	if (e != CG_OK)
+		return e;
+	if (cg_db_rows_count(rs) == 0) {
+		cg_db_rows_free(rs);
+		return CG_ERR_NOTFOUND;
+	}
+	snprintf(out, 65, "%s", cg_db_rows_text(rs, 0, 0));
+	cg_db_rows_free(rs);
+	return CG_OK;
+}
+
 cg_err_t iam_bootstrap(struct cg_db *db, const char *data_dir, struct cg_error *err)
 {
-	int64_t now = srv_now_ms(), users = 0, gid, uid, pid;
-	char hash[IAM_HASH_MAX], pwbuf[65];
+	int64_t now = srv_now_s(), users = 0;
+	char hash[IAM_HASH_MAX], pwbuf[65], uid[33], gid[65], pid[65];
 	const char *pw = getenv("CGUARD_ADMIN_PASSWORD");
 	bool wrote = false;
 	cg_err_t e = cg_db_begin(db, err);
 	if (e != CG_OK)
 		return e;
 	e = ensure_system_policies(db, now, err);
+	if (e == CG_OK)
+		e = cg_db_exec(db, "INSERT INTO quota (id, total, state, expires) SELECT 1, " IAM_DEFAULT_QUOTA
+			       ", 'normal', 0 WHERE NOT EXISTS (SELECT 1 FROM quota WHERE id = 1)", NULL, 0, NULL, err);
+	if (e == CG_OK)
+		e = cg_db_exec(db, "INSERT INTO agency (id, agreed, agreed_by, agreed_at) SELECT 1, 0, NULL, 0 "
+			       "WHERE NOT EXISTS (SELECT 1 FROM agency WHERE id = 1)", NULL, 0, NULL, err);
 	if (e == CG_OK)
 		e = cg_db_query_int(db, "SELECT COUNT(*) FROM users", NULL, 0, &users, err);
 	if (e != CG_OK || users > 0)
@@ -325,31 +349,36 @@ cg_err_t iam_bootstrap(struct cg_db *db, const char *data_dir, struct cg_error *
 	if (e != CG_OK)
 		goto out;
 	{
-		struct cg_db_val v[3] = { CG_DB_TEXTV("admin"), CG_DB_TEXTV(hash), CG_DB_INTV(now) };
-		e = cg_db_query_int(db,
-				    "INSERT INTO users (name, password_hash, enabled, failed_logins, locked_until, created, updated) "
-				    "VALUES ($1, $2, 1, 0, 0, $3, $3) RETURNING id",
-				    v, 3, &uid, err);
+		srv_new_id(uid);
+		struct cg_db_val v[4] = { CG_DB_TEXTV("admin"), CG_DB_TEXTV(hash), CG_DB_INTV(now),
+					  CG_DB_TEXTV(uid) };
+		e = cg_db_exec(db,
+			       "INSERT INTO users (id, name, password_hash, enabled, failed_logins, locked_until, created, updated) "
+			       "VALUES ($4, $1, $2, 1, 0, 0, $3, $3)",
+			       v, 4, NULL, err);
 		if (e != CG_OK)
 			goto out;
-		struct cg_db_val g[3] = { CG_DB_TEXTV("admin"), CG_DB_TEXTV("Administrators"), CG_DB_INTV(now) };
-		e = cg_db_query_int(db, "SELECT id FROM groups WHERE name = $1", g, 1, &gid, NULL);
-		if (e == CG_ERR_NOTFOUND)
-			e = cg_db_query_int(db,
-					    "INSERT INTO groups (name, description, created) VALUES ($1, $2, $3) RETURNING id",
-					    g, 3, &gid, err);
+		e = text_of(db, "SELECT id FROM groups WHERE name = 'admin'", gid);
+		if (e == CG_ERR_NOTFOUND) {
+			char ng[33];
+			srv_new_id(ng);
+			struct cg_db_val g[2] = { CG_DB_TEXTV(ng), CG_DB_INTV(now) };
+			e = cg_db_exec(db,
+				       "INSERT INTO groups (id, name, description, created) VALUES ($1, 'admin', 'Administrators', $2)",
+				       g, 2, NULL, err);
+			snprintf(gid, sizeof gid, "%s", ng);
+		}
 		if (e != CG_OK)
 			goto out;
-		struct cg_db_val p[1] = { CG_DB_TEXTV(IAM_SYS_ADMIN) };
-		e = cg_db_query_int(db, "SELECT id FROM iam_policies WHERE name = $1", p, 1, &pid, err);
+		e = text_of(db, "SELECT id FROM iam_policies WHERE name = '" IAM_SYS_ADMIN "'", pid);
 		if (e != CG_OK)
 			goto out;
-		struct cg_db_val m[2] = { CG_DB_INTV(gid), CG_DB_INTV(uid) };
+		struct cg_db_val m[2] = { CG_DB_TEXTV(gid), CG_DB_TEXTV(uid) };
 		e = cg_db_exec(db, "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)", m, 2,
 			       NULL, err);
 		if (e != CG_OK)
 			goto out;
-		struct cg_db_val gp[2] = { CG_DB_INTV(gid), CG_DB_INTV(pid) };
+		struct cg_db_val gp[2] = { CG_DB_TEXTV(gid), CG_DB_TEXTV(pid) };
 		e = cg_db_exec(db,
 			       "INSERT INTO group_policies (group_id, policy_id) SELECT $1, $2 WHERE NOT EXISTS "
 			       "(SELECT 1 FROM group_policies WHERE group_id = $1 AND policy_id = $2)",

@@ -25,6 +25,7 @@
 #define IAM_POLICY_MAX_BYTES 65536
 #define IAM_POLICY_MAX_STATEMENTS 100
 #define IAM_POLICY_MAX_ACTIONS 200
+#define IAM_DEFAULT_QUOTA "1000" /* protected nodes until PUT /api/v1/quota */
 
 /* The system policies (names and documents). */
 #define IAM_SYS_ADMIN "CGS Administrator"
@@ -56,7 +57,7 @@ bool iam_action_name_ok(const char *a);
  * CGUARD_ADMIN_PASSWORD or random, written to DATA_DIR/initial-admin-password). */
 cg_err_t iam_bootstrap(struct cg_db *db, const char *data_dir, struct cg_error *err);
 /* The decision for user_id and action (reads the user's groups' policies). */
-cg_err_t iam_user_allowed(struct cg_db *db, int64_t user_id, const char *action,
+cg_err_t iam_user_allowed(struct cg_db *db, const char *user_id, const char *action,
 			  enum iam_decision *out, struct cg_error *err);
 
 #endif

@@ -169,7 +169,7 @@ static void account(struct srv *s, struct conn *cn, int status)
 			 srv_method_name(cn->r.method), cn->r.route ? cn->r.route->path : "-", status,
 			 (double)us / 1000.0,
 			 cn->r.user_name[0] ? cn->r.user_name
-					    : (cn->r.node_id ? "agent" : "-"),
+					    : (cn->r.node_id[0] ? "agent" : "-"),
 			 cn->r.trace_id);
 		s->o.log(line, s->o.log_ud);
 	}
@@ -232,7 +232,7 @@ static int authenticate_user(struct srv *s, struct srv_req *r)
 {
 	struct cg_error err = { 0 };
 	struct cg_db_rows *rs = NULL;
-	int64_t now = srv_now_ms();
+	int64_t now = srv_now_s();
 	if (!r->bearer)
 		return srv_fail(r, 401, "Unauthorized", "sign in first: Authorization: Bearer TOKEN");
 	srv_sha256_hex(r->bearer, strlen(r->bearer), r->token_hash);
@@ -254,11 +254,11 @@ static int authenticate_user(struct srv *s, struct srv_req *r)
 		if (expires > 0 && expires <= now) {
 			st = srv_fail(r, 401, "Unauthorized", "the token is not valid (expired, revoked or unknown)");
 		} else {
-			r->user_id = cg_db_rows_int(rs, 0, 0);
+			snprintf(r->user_id, sizeof r->user_id, "%s", cg_db_rows_text(rs, 0, 0));
 			snprintf(r->user_name, sizeof r->user_name, "%s", cg_db_rows_text(rs, 0, 1));
-			if (now - last > 60000) {
-				int64_t idle = (int64_t)s->o.session_idle_hours * 3600000;
-				int64_t cap = cg_db_rows_int(rs, 0, 6) + 7 * 86400000LL;
+			if (now - last > 60) {
+				int64_t idle = (int64_t)s->o.session_idle_hours * 3600;
+				int64_t cap = cg_db_rows_int(rs, 0, 6) + 7 * 86400;
 				int64_t nexp = session ? (now + idle < cap ? now + idle : cap) : expires;
 				struct cg_db_val u[3] = { CG_DB_TEXTV(r->token_hash), CG_DB_INTV(now),
 							  CG_DB_INTV(nexp) };
@@ -295,13 +295,14 @@ static int authenticate_agent(struct srv *s, struct srv_req *r, bool join)
 		st = srv_fail(r, 401, "Unauthorized", join ? "the join token is not valid"
 							   : "the agent token is not valid");
 	} else if (join) {
-		r->cluster_id = cg_db_rows_int(rs, 0, 0);
+		snprintf(r->cluster_id, sizeof r->cluster_id, "%s", cg_db_rows_text(rs, 0, 0));
 		r->node_protected = cg_db_rows_int(rs, 0, 2) != 0;
 		snprintf(r->user_name, sizeof r->user_name, "join:%s", cg_db_rows_text(rs, 0, 1));
 	} else {
-		r->node_id = cg_db_rows_int(rs, 0, 0);
+		snprintf(r->node_id, sizeof r->node_id, "%s", cg_db_rows_text(rs, 0, 0));
+		snprintf(r->node_name, sizeof r->node_name, "%s", cg_db_rows_text(rs, 0, 1));
 		r->node_protected = cg_db_rows_int(rs, 0, 2) != 0;
-		r->cluster_id = cg_db_rows_int(rs, 0, 3);
+		snprintf(r->cluster_id, sizeof r->cluster_id, "%s", cg_db_rows_text(rs, 0, 3));
 		snprintf(r->user_name, sizeof r->user_name, "agent:%s", cg_db_rows_text(rs, 0, 1));
 	}
 	cg_db_rows_free(rs);
@@ -378,16 +379,16 @@ static void dispatch(struct srv *s, struct srv_req *r)
 		r->status = st;
 		return;
 	}
-	if (cg_db_begin(r->db, &err) != CG_OK) {
+	if (!(rt->flags & RF_OWNTX) && srv_tx_begin(r)) {
 		__atomic_fetch_add(&s->m.db_errors, 1, __ATOMIC_RELAXED);
-		srv_fail(r, 500, "InternalError", "the store failed");
 		return;
 	}
 	st = rt->handler(r);
 	r->status = st;
 	if (st < 400 || r->commit_on_error) {
 		const char *lvl = r->audit_level ? r->audit_level : (st < 400 ? "normal" : "warning");
-		if (srv_audit(r, NULL, lvl, st, &err) != CG_OK || cg_db_commit(r->db, &err) != CG_OK) {
+		if (srv_tx_begin(r) == 0 &&
+		    (srv_audit(r, NULL, lvl, st, &err) != CG_OK || cg_db_commit(r->db, &err) != CG_OK)) {
 			cg_db_rollback(r->db);
 			__atomic_fetch_add(&s->m.db_errors, 1, __ATOMIC_RELAXED);
 			srv_fail(r, 500, "InternalError", "the change could not be recorded (%s)",
@@ -395,7 +396,8 @@ static void dispatch(struct srv *s, struct srv_req *r)
 		}
 		return;
 	}
-	cg_db_rollback(r->db);
+	if (cg_db_depth(r->db) > 0)
+		cg_db_rollback(r->db);
 	if (st == 401 || st == 403)
 		audit_refusal(s, r, st);
 }
