@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "server/events.h"
 #include "server/http.h"
 #include "util/utf8.h"
 #include "util/banned.h"
@@ -559,70 +560,14 @@ bool srv_name_ok(const char *s, size_t max)
 	return true;
 }
 
-static int days_from_civil(int y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int)doe - 719468;
-}
-
 bool srv_parse_time(const char *s, int64_t *ms)
 {
-	int y, mo, d, h, mi, sec, n = 0;
-	if (!s || strlen(s) > 40)
-		return false;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
-		return false;
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60 || h < 0 || mi < 0 || sec < 0)
-		return false;
-	const char *p = s + 19;
-	int64_t frac = 0;
-	if (*p == '.') {
-		int digits = 0;
-		p++;
-		while (isdigit((unsigned char)*p)) {
-			if (digits < 3) {
-				frac = frac * 10 + (*p - '0');
-				digits++;
-			}
-			p++;
-		}
-		if (digits == 0)
-			return false;
-		while (digits++ < 3)
-			frac *= 10;
-	}
-	int64_t off = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int oh, om, k = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2 || k != 5 || oh > 23 || om > 59 ||
-		    oh < 0 || om < 0)
-			return false;
-		off = (oh * 60 + om) * 60 * (*p == '+' ? 1 : -1);
-		p += 6;
-	} else {
-		return false;
-	}
-	if (*p)
-		return false;
-	int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
-	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off) * 1000 + frac;
-	return true;
+	return s && cg_rfc3339_parse(s, strlen(s), ms) == CG_OK;
 }
 
 void srv_format_time(int64_t ms, char out[32])
 {
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	cg_rfc3339_format(ms, out, 32);
 }
 
 /* ---- paths and routing ------------------------------------------------------ */

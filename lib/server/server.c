@@ -3,6 +3,7 @@
  * request logging and metrics. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -18,6 +19,7 @@
 #include "server/audit.h"
 #include "server/http.h"
 #include "server/iam.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 const int srv_status_codes[SRV_STATUS_SLOTS] = { 200, 201, 204, 304, 400, 401, 403, 404, 405,
@@ -649,6 +651,7 @@ cg_err_t cg_server_run(const struct cg_server_opts *opts, volatile sig_atomic_t 
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
+			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &s,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, s.o.threads,
 			     MHD_OPTION_CONNECTION_LIMIT, s.o.max_connections,
@@ -658,7 +661,6 @@ cg_err_t cg_server_run(const struct cg_server_opts *opts, volatile sig_atomic_t 
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
 			     MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, &s,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &s,
 			     MHD_OPTION_ARRAY, s.tls ? tls_opts : tls_opts + 2,
 			     MHD_OPTION_END);
 	if (!d) {
@@ -680,7 +682,7 @@ cg_err_t cg_server_run(const struct cg_server_opts *opts, volatile sig_atomic_t 
 		time_t now = time(NULL);
 		if (now - last_prune >= 3600) {
 			struct cg_error perr = { 0 };
-			uint64_t pruned = 0;
+			int64_t pruned = 0;
 			int64_t before = srv_now_ms() - (int64_t)s.o.audit_retention_days * 86400000LL;
 			if (cg_audit_prune(db, before, &pruned, &perr) != CG_OK && s.o.log) {
 				char line[600];
@@ -715,8 +717,16 @@ cg_err_t cg_server_audit_verify(const char *data_dir, const char *db_url, uint64
 	free(url);
 	if (e != CG_OK)
 		return e;
-	e = cg_audit_verify(db, checked, err);
+	uint64_t bad = 0;
+	char why[512] = "";
+	e = cg_audit_verify(db, &bad, why, sizeof why, err);
 	cg_db_close(db);
+	if (e == CG_ERR_INTEGRITY)
+		return cg_error_set(err, e, "audit record %" PRIu64 ": %s", bad, why);
+	if (e == CG_OK && checked)
+		*checked = 0;
+	if (e == CG_OK)
+		cg_error_set(err, CG_OK, "%s", why);
 	return e;
 }
 
