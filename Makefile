@@ -19,7 +19,8 @@ else
 BUILD    ?= build/san
 endif
 
-PKGS      := jansson libarchive libcrypto zlib libzstd sqlite3 libcurl yaml-0.1 yara libbpf libelf
+PKGS      := jansson libarchive libcrypto zlib libzstd sqlite3 libcurl yaml-0.1 yara libbpf libelf \
+             libpq libmicrohttpd libargon2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
@@ -164,3 +165,6 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# the OpenAPI document is compiled into the server (.incbin)
+$(BUILD)/obj/lib/server/h_misc.o: docs/openapi.json

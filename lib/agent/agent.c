@@ -186,9 +186,12 @@ static unsigned long long real_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 }
 
-static char *xstrdup(const char *s)
+/* Copy a string into a fixed field, cut at the field's size. */
+static void scopy(char *d, size_t cap, const char *s)
 {
-	return s ? strdup(s) : NULL;
+	size_t n = strnlen(s, cap - 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
 }
 
 /* Read a small /proc file into buf (NUL-terminated); returns bytes or -1. */
@@ -319,14 +322,6 @@ static struct ag_cstate *cs_find(struct agent *a, const char *id)
 {
 	for (size_t i = 0; i < a->n_cs; i++)
 		if (strcmp(a->cs[i].id, id) == 0)
-			return &a->cs[i];
-	return NULL;
-}
-
-static struct ag_cstate *cs_by_cgid(struct agent *a, unsigned long long cgid)
-{
-	for (size_t i = 0; i < a->n_cs; i++)
-		if (a->cs[i].cgid == cgid)
 			return &a->cs[i];
 	return NULL;
 }
@@ -609,10 +604,11 @@ static void container_path(const struct cg_container *c, int pid, const char *in
 			return;
 		}
 		cwd[n] = '\0';
+		const char *base = cwd;
 		if (strncmp(cwd, c->rootfs, rl) == 0 && (cwd[rl] == '/' || cwd[rl] == '\0'))
-			snprintf(out, cap, "%s/%s", cwd[rl] ? cwd + rl : "", in);
-		else
-			snprintf(out, cap, "%s/%s", cwd, in);
+			base = cwd + rl;
+		if ((size_t)snprintf(out, cap, "%s/%s", base, in) >= cap)
+			out[cap - 1] = '\0';
 	}
 	normalise(out);
 }
@@ -762,7 +758,8 @@ static void check_accounts(struct agent *a, struct ag_cstate *s)
 	if (cg_buf_read_file(&pw, AT_FDCWD, path, NULL) != CG_OK)
 		goto done;
 	snprintf(path, sizeof(path), "/proc/%d/root/etc/shadow", (int)c->init_pid);
-	(void)cg_buf_read_file(&sh, AT_FDCWD, path, NULL);
+	if (cg_buf_read_file(&sh, AT_FDCWD, path, NULL) != CG_OK)
+		cg_buf_reset(&sh); /* no shadow file: passwd alone */
 	if (!cg_rules_check_accounts(pw.data ? pw.data : "", pw.len, sh.data ? sh.data : "",
 				     sh.len, &found) || !found)
 		goto done;
@@ -931,7 +928,7 @@ static void on_record(const struct cg_sev *ev, void *arg)
 		else if (p->exe[0])
 			memcpy(p->pexe, p->exe, sizeof(p->pexe)); /* exec replaces the forked copy */
 		container_path(c, ev->pid, ev->path, cpath, sizeof(cpath));
-		snprintf(p->exe, sizeof(p->exe), "%s", cpath);
+		scopy(p->exe, sizeof(p->exe), cpath);
 		p->cmdline[0] = '\0';
 		if (ev->kind == CG_SEV_EXEC)
 			proc_fill(p, ev->pid);
@@ -948,9 +945,9 @@ static void on_record(const struct cg_sev *ev, void *arg)
 			if (r > 0) {
 				cpath[r] = '\0';
 				if (c && c->rootfs && strncmp(cpath, c->rootfs, strlen(c->rootfs)) == 0)
-					snprintf(p->exe, sizeof(p->exe), "%s", cpath + strlen(c->rootfs));
+					scopy(p->exe, sizeof(p->exe), cpath + strlen(c->rootfs));
 				else
-					snprintf(p->exe, sizeof(p->exe), "%s", cpath);
+					scopy(p->exe, sizeof(p->exe), cpath);
 			}
 		}
 		proc_fill(p, ev->pid);

@@ -61,4 +61,17 @@ void cg_db_rows_free(struct cg_db_rows *r);
 cg_err_t cg_db_query_int(struct cg_db *db, const char *sql, const struct cg_db_val *params,
 			 size_t n, int64_t *out, struct cg_error *err);
 
+/* ---- added by the storage layer (branch db) ------------------------------ */
+
+/* A read-only snapshot transaction (SQLite: BEGIN DEFERRED, which does not
+ * block writers under WAL; PostgreSQL: REPEATABLE READ READ ONLY). cg_db_begin
+ * is the write transaction: SQLite BEGIN IMMEDIATE (writers are serialised at
+ * begin, so a read-then-write never fails with SQLITE_BUSY halfway). Commit and
+ * roll back as usual. */
+cg_err_t cg_db_begin_read(struct cg_db *db, struct cg_error *err);
+/* Open transactions (0: none; 1: a transaction; more: savepoints). */
+unsigned cg_db_depth(const struct cg_db *db);
+/* The highest migration version compiled in. */
+int cg_db_schema_version(void);
+
 #endif
