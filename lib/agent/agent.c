@@ -12,7 +12,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/openat2.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/timerfd.h>
@@ -49,7 +51,13 @@ struct ag_proc {
 	char exe[CG_SEV_PATH_MAX];
 	char cmdline[AG_CMDLINE_MAX];
 	char pexe[CG_SEV_PATH_MAX];
+	unsigned char state;     /* PS_*: is it the runtime setting the container up? */
 };
+
+/* A process seen in a container is the runtime's own (runc init between fork
+ * and the exec of the container's program: it makes keyrings, mounts, setns
+ * calls that are no attack) until it or its ancestor execs a program. */
+enum { PS_UNKNOWN = 0, PS_RUNTIME = 1, PS_WORKLOAD = 2 };
 
 struct ag_proctab {
 	struct ag_proc *slot; /* AG_PROC_CAP entries, open addressing */
@@ -132,6 +140,8 @@ struct ag_cstate {
 	const struct cg_policy *policy;
 	bool wl_kernel;          /* the whitelist is enforced in the kernel */
 	bool protected_done;
+	bool env_pending;        /* the environment check waits for the first exec */
+	unsigned long long env_due; /* monotonic ns: check the config alone then */
 	unsigned long long account_due; /* monotonic ns; 0: none */
 	char **reported;  size_t n_reported; /* account findings already reported */
 };
@@ -186,10 +196,12 @@ static unsigned long long real_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 }
 
-/* Copy a string into a fixed field, cut at the field's size. */
+/* Copy a NUL-terminated string into a fixed field, cut at the field's size. */
 static void scopy(char *d, size_t cap, const char *s)
 {
-	size_t n = strnlen(s, cap - 1);
+	size_t n = strlen(s);
+	if (n > cap - 1)
+		n = cap - 1;
 	memcpy(d, s, n);
 	d[n] = '\0';
 }
@@ -249,6 +261,31 @@ static bool stdio_is_socket(int pid)
 	return false;
 }
 
+/* Is pid, first seen now, the container runtime's own process? runc's init runs
+ * as "runc:[N:INIT]" from the runc binary or a sealed memfd copy of it. */
+static bool is_runtime_proc(int pid)
+{
+	char path[64], buf[PATH_MAX];
+	ssize_t n;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	if (read_small(path, buf, sizeof(buf)) > 0 && strncmp(buf, "runc:[", 6) == 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, "memfd:runc_cloned") != NULL || strcmp(buf, "/usr/sbin/runc") == 0 ||
+	       strcmp(buf, "/usr/bin/runc") == 0 || strcmp(buf, "/usr/local/sbin/runc") == 0 ||
+	       strcmp(buf, "/usr/local/bin/runc") == 0;
+}
+
+/* The kernel's s_dev encoding (MKDEV: major << 20 | minor). */
+static unsigned long long kdev(dev_t d)
+{
+	return ((unsigned long long)major(d) << 20) | minor(d);
+}
+
 /* ---- output -------------------------------------------------------------------- */
 
 static void write_line(struct agent *a, const struct cg_buf *b)
@@ -287,12 +324,11 @@ static void emit(struct agent *a, const struct cg_rule_info *rule, const char *a
 		cg_json_free(details);
 		return;
 	}
+	/* cg_event_json takes details over, also when it fails */
 	if (cg_event_json(rule, action, a->node, ev, ctx, details, when, &j) != CG_OK) {
 		cg_warn("agent: event %s: cannot build the event", rule->id);
-		cg_json_free(details);
 		return;
 	}
-	cg_json_free(details);
 	cg_buf_reset(&a->line);
 	if (cg_json_dump(j, CG_JSON_COMPACT, &a->line) == CG_OK &&
 	    cg_buf_putc(&a->line, '\n') == CG_OK) {
@@ -303,6 +339,8 @@ static void emit(struct agent *a, const struct cg_rule_info *rule, const char *a
 			ms = now > ev->ts ? (now - ev->ts) / 1000000ull : 0;
 			a->lat_ms[ms > 1000 ? 1001 : ms]++;
 		}
+	} else {
+		cg_warn("agent: event %s: cannot serialise it", rule->id);
 	}
 	cg_json_free(j);
 }
@@ -403,7 +441,7 @@ static void apply_policy(struct agent *a, const struct cg_container *c, struct a
 	}
 }
 
-static void run_envcheck(struct agent *a, const struct cg_container *c)
+static void run_envcheck(struct agent *a, const struct cg_container *c, bool live)
 {
 	struct cg_buf cfg = CG_BUF_INIT(AG_FILE_MAX);
 	struct cg_envfinding *f = NULL;
@@ -414,6 +452,9 @@ static void run_envcheck(struct agent *a, const struct cg_container *c)
 	struct cg_evctx ctx = {.container = c};
 	struct ag_proc *p;
 
+	struct ag_cstate *s = cs_find(a, c->id);
+	if (s)
+		s->env_pending = false;
 	if (!c->bundle)
 		return;
 	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
@@ -422,7 +463,7 @@ static void run_envcheck(struct agent *a, const struct cg_container *c)
 		cg_buf_release(&cfg);
 		return;
 	}
-	if (cg_envcheck(cfg.data, cfg.len, c->init_pid, &f, &n, &e) != CG_OK) {
+	if (cg_envcheck(cfg.data, cfg.len, live ? c->init_pid : 0, &f, &n, &e) != CG_OK) {
 		cg_warn("agent: container %s: environment check: %s", c->id, cg_error_message(&e));
 	} else {
 		container_sev(c, &ev);
@@ -476,7 +517,14 @@ static void on_container(enum cg_container_change what, const struct cg_containe
 	cg_debug("agent: container %s started (pid %d, image %s)", c->id, (int)c->init_pid,
 		 c->image ? c->image : "?");
 	apply_policy(a, c, s);
-	run_envcheck(a, c);
+	if (c->init_pid > 0 && is_runtime_proc(c->init_pid)) {
+		/* created, not started: runc init still holds every capability; check
+		 * the live settings at the first exec (or the config alone later) */
+		s->env_pending = true;
+		s->env_due = mono_ns() + 2000000000ull;
+	} else {
+		run_envcheck(a, c, c->init_pid > 0);
+	}
 }
 
 static void refresh(struct agent *a)
@@ -516,11 +564,6 @@ static const char *const host_sensitive[] = {
 	"/usr/bin/kubelet",
 };
 
-/* The kernel's s_dev encoding (MKDEV: major << 20 | minor). */
-static unsigned long long kdev(dev_t d)
-{
-	return ((unsigned long long)major(d) << 20) | minor(d);
-}
 
 static void watch_host_objects(struct agent *a)
 {
@@ -805,9 +848,41 @@ done:
 
 /* ---- malware by file hash --------------------------------------------------------------- */
 
-static const char *hash_verdict(struct agent *a, int pid)
+/* Open the program a record names: through /proc/PID/exe while the process
+ * lives, else by its path inside the container's root (openat2 RESOLVE_IN_ROOT,
+ * so the container's symlinks cannot point outside it), checked to be the very
+ * file the kernel exec'ed (device and inode of the record). */
+static int open_program(const struct ag_cstate *s, const struct cg_sev *ev, const char *exe)
 {
 	char path[64];
+	int fd, root;
+	struct open_how how;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", ev->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || !s || s->init_pid <= 0 || !exe || exe[0] != '/')
+		return fd;
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)s->init_pid);
+	root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, root, exe + 1, &how, sizeof(how));
+	close(root);
+	if (fd >= 0 && ev->ino &&
+	    (fstat(fd, &st) != 0 || st.st_ino != ev->ino || kdev(st.st_dev) != ev->dev)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static const char *hash_verdict(struct agent *a, const struct ag_cstate *cs, const struct cg_sev *ev,
+				const char *exe)
+{
 	struct stat st;
 	const char *name = NULL;
 	struct ag_hcache *h;
@@ -816,8 +891,7 @@ static const char *hash_verdict(struct agent *a, int pid)
 
 	if (!a->hashdb)
 		return NULL;
-	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_program(cs, ev, exe);
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -833,7 +907,7 @@ static const char *hash_verdict(struct agent *a, int pid)
 		return h->name;
 	}
 	if (cg_hashdb_match_fd(a->hashdb, fd, (uint64_t)st.st_size, &name, &e) != CG_OK) {
-		cg_debug("agent: hash of pid %d: %s", pid, cg_error_message(&e));
+		cg_debug("agent: hash of pid %d: %s", ev->pid, cg_error_message(&e));
 		close(fd);
 		return NULL;
 	}
@@ -867,6 +941,8 @@ static void on_record(const struct cg_sev *ev, void *arg)
 	size_t n;
 
 	a->n_records++;
+	if (getenv("CG_AGENT_TRACE"))
+		cg_debug("record kind %u nr %d pid %d cgid %llu pidns %u path %s", ev->kind, ev->nr, ev->pid, ev->cgid, ev->pidns, ev->path);
 	switch (ev->kind) {
 	case CG_SEV_EXIT:
 		pt_del(&a->pt, ev->pid);
@@ -893,8 +969,11 @@ static void on_record(const struct cg_sev *ev, void *arg)
 
 	c = attribute(a, ev);
 	if (!c) {
-		if (ev->pidns != a->host_pidns)
+		if (ev->pidns != a->host_pidns) {
 			a->n_unattributed++;
+			cg_debug("agent: record of pid %d (cgroup %llu, pidns %u) has no container",
+				 ev->pid, ev->cgid, ev->pidns);
+		}
 		if (ev->kind == CG_SEV_FORK)
 			return;
 		if (ev->pidns == a->host_pidns)
@@ -911,7 +990,10 @@ static void on_record(const struct cg_sev *ev, void *arg)
 			memcpy(p->exe, parent->exe, sizeof(p->exe));
 			memcpy(p->cmdline, parent->cmdline, sizeof(p->cmdline));
 			memcpy(p->pexe, parent->pexe, sizeof(p->pexe));
+			p->state = parent->state;
 		}
+		if (p->state == PS_UNKNOWN)
+			p->state = is_runtime_proc(ev->pid) ? PS_RUNTIME : PS_WORKLOAD;
 		return;
 	}
 
@@ -927,13 +1009,38 @@ static void on_record(const struct cg_sev *ev, void *arg)
 			memcpy(p->pexe, pp->exe, sizeof(p->pexe));
 		else if (p->exe[0])
 			memcpy(p->pexe, p->exe, sizeof(p->pexe)); /* exec replaces the forked copy */
-		container_path(c, ev->pid, ev->path, cpath, sizeof(cpath));
+		if (!strncmp(ev->path, "/dev/fd/", 8) || !strncmp(ev->path, "/proc/", 6)) {
+			/* fexecve/execveat of a descriptor: name the file behind it
+			 * ("/memfd:NAME (deleted)" for fileless programs) */
+			char link[64];
+			ssize_t r;
+			snprintf(link, sizeof(link), "/proc/%d/exe", ev->pid);
+			r = readlink(link, cpath, sizeof(cpath) - 1);
+			if (r > 0)
+				cpath[r] = '\0';
+			else
+				scopy(cpath, sizeof(cpath), ev->path);
+		} else {
+			container_path(c, ev->pid, ev->path, cpath, sizeof(cpath));
+		}
 		scopy(p->exe, sizeof(p->exe), cpath);
+		p->state = PS_WORKLOAD;
 		p->cmdline[0] = '\0';
-		if (ev->kind == CG_SEV_EXEC)
+		if (ev->args[0] > 0 && ev->args[0] < (long long)sizeof(ev->path2)) {
+			/* argv as the kernel saw it at exec */
+			size_t n = (size_t)ev->args[0];
+			while (n && ev->path2[n - 1] == '\0')
+				n--;
+			for (size_t i = 0; i < n && i < sizeof(p->cmdline) - 1; i++) {
+				unsigned char ch = (unsigned char)ev->path2[i];
+				p->cmdline[i] = ch == '\0' || ch < 0x20 ? ' ' : (char)ch;
+				p->cmdline[i + 1] = '\0';
+			}
+		}
+		if (!p->cmdline[0] && ev->kind == CG_SEV_EXEC)
 			proc_fill(p, ev->pid);
 		if (!p->cmdline[0])
-			snprintf(p->cmdline, sizeof(p->cmdline), "%s", ev->path);
+			scopy(p->cmdline, sizeof(p->cmdline), ev->path);
 	} else if (!p) {
 		p = pt_get(&a->pt, ev->pid);
 		p->cgid = ev->cgid;
@@ -952,6 +1059,12 @@ static void on_record(const struct cg_sev *ev, void *arg)
 		}
 		proc_fill(p, ev->pid);
 	}
+	if (p->state == PS_UNKNOWN)
+		p->state = is_runtime_proc(ev->pid) ? PS_RUNTIME : PS_WORKLOAD;
+	if (p->state == PS_RUNTIME)
+		return; /* the runtime setting the container up */
+	if (ev->kind == CG_SEV_EXEC && s && s->env_pending && ev->pid == s->init_pid)
+		run_envcheck(a, c, true); /* the container's program runs: settings are final */
 	ctx.exe = p->exe[0] ? p->exe : NULL;
 	ctx.cmdline = p->cmdline[0] ? p->cmdline : NULL;
 	ctx.parent_exe = p->pexe[0] ? p->pexe : NULL;
@@ -974,7 +1087,7 @@ static void on_record(const struct cg_sev *ev, void *arg)
 		if (c && a->learn_end)
 			learn_add(a, c, p->exe);
 		if (a->hashdb && c) {
-			const char *mw = hash_verdict(a, ev->pid);
+			const char *mw = hash_verdict(a, s, ev, p->exe);
 			if (mw) {
 				cg_json *d = cg_json_new_object();
 				if (d && (cg_json_set_str(d, "signature", mw) != CG_OK ||
@@ -1007,6 +1120,8 @@ static void on_record(const struct cg_sev *ev, void *arg)
 	}
 
 	n = cg_rules_eval(a->rules, ev, &ctx, al, AG_MAX_ALERTS);
+	if (getenv("CG_AGENT_TRACE"))
+		cg_debug("eval: %zu alerts", n);
 	for (size_t i = 0; i < n; i++) {
 		const char *action = "alert";
 		const struct cg_rule_info *r = al[i].rule;
@@ -1355,9 +1470,16 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 					cg_error_message(&e));
 		}
 		now = mono_ns();
-		for (size_t i = 0; i < a.n_cs; i++)
+		for (size_t i = 0; i < a.n_cs; i++) {
 			if (a.cs[i].account_due && now >= a.cs[i].account_due)
 				check_accounts(&a, &a.cs[i]);
+			if (a.cs[i].env_pending && now >= a.cs[i].env_due) {
+				const struct cg_container *c = cg_containers_by_id(a.ct, a.cs[i].id);
+				if (c)
+					run_envcheck(&a, c, !is_runtime_proc(c->init_pid));
+				a.cs[i].env_pending = false;
+			}
+		}
 		if (a.learn_end && now >= a.learn_end) {
 			learn_write(&a);
 			a.learn_end = 0;

@@ -20,7 +20,10 @@
 #define CG_SEV_COMM 16
 
 enum cg_sev_kind {
-	CG_SEV_EXEC = 1,    /* sched_process_exec: path = filename; enforce may kill */
+	CG_SEV_EXEC = 1,    /* sched_process_exec: path = filename ("/memfd:NAME" for a
+			     * memfd program); path2 = argv (NUL-separated, args[0]
+			     * bytes, cut at 255); dev/ino = the program file; enforce
+			     * may kill */
 	CG_SEV_FORK = 2,    /* sched_process_fork: pid = child, ppid = parent */
 	CG_SEV_EXIT = 3,    /* sched_process_exit (thread-group leader only) */
 	CG_SEV_OPEN = 4,    /* open/openat/openat2 (exit): path, flags, ret=fd or -errno,

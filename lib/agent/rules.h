@@ -57,7 +57,7 @@ size_t cg_rules_eval(struct cg_ruleset *rs, const struct cg_sev *ev, const struc
 
 /* The event line of SPEC RUN-08 / issue 6: time, node, container{...}, process{...},
  * category, rule, severity, action ("alert"|"killed"|"denied"), message, solution,
- * mitre, details. Takes a reference to details. */
+ * mitre, details. Takes details over (the caller's reference), also on failure. */
 cg_err_t cg_event_json(const struct cg_rule_info *rule, const char *action, const char *node,
 		       const struct cg_sev *ev, const struct cg_evctx *ctx, cg_json *details,
 		       unsigned long long realtime_ns, cg_json **out);

@@ -275,6 +275,29 @@ int on_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (!e)
 		return 0;
 	bpf_probe_read_kernel_str(e->path, sizeof(e->path), (void *)ctx + off);
+	{
+		/* argv of the new program, NUL-separated, from its fresh stack: read
+		 * here, not from /proc later, so short-lived programs keep theirs */
+		struct mm_struct *mm = BPF_CORE_READ(t, mm);
+		unsigned long as = BPF_CORE_READ(mm, arg_start), ae = BPF_CORE_READ(mm, arg_end);
+		unsigned long n = ae > as ? ae - as : 0;
+		if (n > sizeof(e->path2) - 1)
+			n = sizeof(e->path2) - 1;
+		if (bpf_probe_read_user(e->path2, n & (sizeof(e->path2) - 1), (void *)as) == 0)
+			e->args[0] = (long long)(n & (sizeof(e->path2) - 1));
+		/* the program's file: its identity, and memfd names for fileless
+		 * programs run through fexecve (the filename is then /dev/fd/N) */
+		struct file *xf = BPF_CORE_READ(mm, exe_file);
+		const unsigned char *nm = BPF_CORE_READ(xf, f_path.dentry, d_name.name);
+		char pre[8] = {};
+		e->dev = BPF_CORE_READ(xf, f_inode, i_sb, s_dev);
+		e->ino = BPF_CORE_READ(xf, f_inode, i_ino);
+		if (nm && bpf_probe_read_kernel(pre, 6, nm) == 0 && pre[0] == 'm' && pre[1] == 'e' &&
+		    pre[2] == 'm' && pre[3] == 'f' && pre[4] == 'd' && pre[5] == ':') {
+			e->path[0] = '/';
+			bpf_probe_read_kernel_str(e->path + 1, sizeof(e->path) - 1, nm);
+		}
+	}
 	emit(e);
 	return 0;
 }
