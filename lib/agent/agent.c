@@ -1009,7 +1009,10 @@ static void on_record(const struct cg_sev *ev, void *arg)
 			memcpy(p->pexe, pp->exe, sizeof(p->pexe));
 		else if (p->exe[0])
 			memcpy(p->pexe, p->exe, sizeof(p->pexe)); /* exec replaces the forked copy */
-		if (!strncmp(ev->path, "/dev/fd/", 8) || !strncmp(ev->path, "/proc/", 6)) {
+		if (!strcmp(ev->path, "/proc/self/exe") && p->exe[0]) {
+			/* the same file again (busybox runs its applets so) */
+			scopy(cpath, sizeof(cpath), p->exe);
+		} else if (!strncmp(ev->path, "/dev/fd/", 8) || !strncmp(ev->path, "/proc/", 6)) {
 			/* fexecve/execveat of a descriptor: name the file behind it
 			 * ("/memfd:NAME (deleted)" for fileless programs) */
 			char link[64];

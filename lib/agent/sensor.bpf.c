@@ -241,6 +241,13 @@ static __always_inline void user_str(char *dst, __u64 ptr)
 
 /* ---- sched: exec, fork, exit ------------------------------------------------ */
 
+static __always_inline bool is_self_exe(const char *p)
+{
+	return p[0] == '/' && p[1] == 'p' && p[2] == 'r' && p[3] == 'o' && p[4] == 'c' &&
+	       p[5] == '/' && p[6] == 's' && p[7] == 'e' && p[8] == 'l' && p[9] == 'f' &&
+	       p[10] == '/' && p[11] == 'e' && p[12] == 'x' && p[13] == 'e' && p[14] == '\0';
+}
+
 SEC("tp/sched/sched_process_exec")
 int on_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
@@ -264,7 +271,9 @@ int on_exec(struct trace_event_raw_sched_process_exec *ctx)
 		__builtin_memset(k, 0, sizeof(*k));
 		k->cgid = cgid;
 		bpf_probe_read_kernel_str(k->path, sizeof(k->path), (void *)ctx + off);
-		if (bpf_map_lookup_elem(&whitelist, k))
+		/* "/proc/self/exe" re-executes the very file that was running (busybox
+		 * runs its applets so): no new program, nothing to refuse */
+		if (bpf_map_lookup_elem(&whitelist, k) || is_self_exe(k->path))
 			enforce = false;
 		else
 			bpf_send_signal(SIGKILL);

@@ -36,7 +36,7 @@ runc_start free "$T_TMP/free" || fail "start free"
 sleep 1
 
 # --- process whitelist, enforce -------------------------------------------------
-runc_exec web /bin/cat /etc/hostname >/dev/null 2>&1
+runc_exec web /bin/cat /var/www/index.html >/dev/null 2>&1
 check_eq "a whitelisted program runs" "$?" 0
 out=$(runc_exec web /bin/ls / 2>&1); st=$?
 check_eq "a program off the whitelist is killed (status 137)" "$st" 137
@@ -46,7 +46,8 @@ check "the kill is an event" test -n "$ev"
 check_eq "... naming the program" "$(jq -r .process.exe <<<"$ev")" "/bin/ls"
 # a shell running a program off the list: the shell lives, the program dies
 out=$(runc_exec web /bin/sh -c '/bin/id; echo after' 2>&1)
-check_eq "a shell's child off the list is killed, the shell goes on" "$(tail -1 <<<"$out")" "after"
+check "a shell's child off the list is killed, the shell goes on" grep -qx after <<<"$out"
+check "... and the child printed nothing" bash -c "! grep -q uid= <<<'$out'"
 # many attempts: none escapes
 escaped=0
 for i in $(seq 1 50); do

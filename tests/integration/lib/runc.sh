@@ -72,12 +72,19 @@ runc_bundle() {
 		esac
 	done
 	local all
+	# "all capabilities": every one in this host's bounding set (a sandbox may
+	# lack some, e.g. CAP_SYS_RESOURCE here), in bit order
+	local bnd i=0 c
+	bnd=$((16#$(awk '/^CapBnd/ {print $2}' /proc/self/status)))
 	all=$(for c in CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP \
 		LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER \
 		SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE \
 		SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP \
 		MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF \
-		CHECKPOINT_RESTORE; do printf 'CAP_%s\n' "$c"; done | jq -R . | jq -sc .)
+		CHECKPOINT_RESTORE; do
+		[ $(((bnd >> i) & 1)) = 1 ] && printf 'CAP_%s\n' "$c"
+		i=$((i + 1))
+	done | jq -R . | jq -sc .)
 	jq --argjson all "$all" "$f" "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
 }
 
