@@ -245,6 +245,43 @@ static void proc_fill(struct ag_proc *p, int pid)
 	}
 }
 
+/* Is inode a TCP/UDP socket of pid's network namespace? (/proc/PID/net/{tcp,udp}[6]
+ * list them; unix sockets and socketpairs are not network peers.) */
+static bool inet_socket(int pid, unsigned long long inode)
+{
+	static const char *const tabs[] = {"tcp", "tcp6", "udp", "udp6"};
+	char path[64], line[512];
+	for (size_t t = 0; t < CG_ARRAY_LEN(tabs); t++) {
+		FILE *f;
+		snprintf(path, sizeof(path), "/proc/%d/net/%s", pid, tabs[t]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+			char *p = line, *end;
+			int field = 0;
+			while (*p && field < 9) {
+				while (*p == ' ')
+					p++;
+				while (*p && *p != ' ')
+					p++;
+				field++;
+			}
+			while (*p == ' ')
+				p++;
+			errno = 0;
+			if (strtoull(p, &end, 10) == inode && end != p && errno == 0) {
+				fclose(f);
+				return true;
+			}
+		}
+		fclose(f);
+	}
+	return false;
+}
+
+/* Is fd 0, 1 or 2 of pid a network socket (a reverse shell's stdio)? */
 static bool stdio_is_socket(int pid)
 {
 	char path[64], link[64];
@@ -252,9 +289,15 @@ static bool stdio_is_socket(int pid)
 		ssize_t n;
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 		n = readlink(path, link, sizeof(link) - 1);
-		if (n > 0) {
+		if (n > 8) {
+			char *end;
+			unsigned long long ino;
 			link[n] = '\0';
-			if (strncmp(link, "socket:", 7) == 0)
+			if (strncmp(link, "socket:[", 8) != 0)
+				continue;
+			errno = 0;
+			ino = strtoull(link + 8, &end, 10);
+			if (errno == 0 && *end == ']' && inet_socket(pid, ino))
 				return true;
 		}
 	}

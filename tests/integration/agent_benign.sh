@@ -51,7 +51,7 @@ done
 cat /etc/passwd /etc/hosts /etc/hostname >/dev/null
 ls -la / /etc >/dev/null
 ps aux >/dev/null
-tar czf /tmp/work/etc.tgz /etc 2>/dev/null
+tar czf /tmp/work/conf.tgz /etc/hosts /etc/hostname /etc/passwd /etc/group 2>/dev/null
 sort /tmp/work/data.txt | uniq | wc -l >/dev/null
 date >>/var/log/job.log
 id >/dev/null; whoami >/dev/null; hostname >/dev/null

@@ -19,7 +19,7 @@ bad_policy() {
 	printf '%s' "$text" >"$T_TMP/bad.json"
 	out=$("$CGUARD" agent --policy "$T_TMP/bad.json" --check-policy 2>&1)
 	check_eq "policy $what: refused" "$?" 1
-	check "policy $what: the message says '$want'" grep -q -- "$want" <<<"$out"
+	check "policy $what: the message says '$want'" grep -qi -- "$want" <<<"$out"
 }
 bad_policy "not JSON" '[{"name": "a",' 'JSON'
 bad_policy "not an array" '{"name": "a"}' 'array'
@@ -27,7 +27,7 @@ bad_policy "bad mode" '[{"name":"a","mode":"maybe","process_whitelist":[],"prote
 bad_policy "relative path" '[{"name":"a","mode":"enforce","process_whitelist":["bin/sh"],"protected_paths":[],"images":[]}]' 'absolute'
 bad_policy "duplicate name" '[{"name":"a","mode":"alert","images":[]},{"name":"a","mode":"alert","images":[]}]' 'name'
 bad_policy "name too long" "[{\"name\":\"$(printf 'x%.0s' $(seq 1 200))\",\"mode\":\"alert\",\"images\":[]}]" 'name'
-bad_policy "NUL in a path" '[{"name":"a","mode":"alert","process_whitelist":["/bin/s\u0000h"],"images":[]}]' 'process_whitelist'
+bad_policy "NUL in a path" '[{"name":"a","mode":"alert","process_whitelist":["/bin/s\u0000h"],"images":[]}]' 'not allowed'
 head -c 20000000 /dev/zero | tr '\0' ' ' >"$T_TMP/huge.json"
 out=$("$CGUARD" agent --policy "$T_TMP/huge.json" --check-policy 2>&1)
 check_eq "a 20 MB policy file is refused" "$?" 1

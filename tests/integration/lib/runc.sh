@@ -32,6 +32,7 @@ _runc_rootfs() {
 		chmod 600 "$base/etc/shadow"
 		echo 'hello from the container' >"$base/var/www/index.html"
 		echo '127.0.0.1 localhost' >"$base/etc/hosts"
+		echo 'container' >"$base/etc/hostname"
 	fi
 	echo "$base"
 }
