@@ -658,6 +658,45 @@ static void t_rates(struct cgt *t)
 	}
 	CHECK_INT(t, fired, 0);
 
+	/* brute force against the container's sshd, and su/ssh runs */
+	{
+		struct rec in = { .kind = CG_SEV_ACCEPT, .fam = AF_INET, .port = 22, .exe = "/usr/sbin/sshd" };
+		struct rec su = { .kind = CG_SEV_EXEC, .path = "/bin/su", .cmd = "su - root", .uid = 1000 };
+		int in_hits = 0, su_hits = 0;
+		build(&in, &ev, &ctx);
+		ev.cgid = 780000;
+		for (int i = 1; i <= 25; i++) {
+			ev.ts = 1000000000ULL + (unsigned long long)i * 200000000ULL;
+			size_t n = eval_ids(rs, &ev, &ctx, ids, &worst);
+			for (size_t k = 0; k < n; k++)
+				in_hits += !strcmp(ids[k], "bruteforce.inbound_ssh");
+		}
+		build(&su, &ev, &ctx);
+		ev.cgid = 780001;
+		for (int i = 1; i <= 12; i++) {
+			ev.ts = 1000000000ULL + (unsigned long long)i * 500000000ULL;
+			size_t n = eval_ids(rs, &ev, &ctx, ids, &worst);
+			for (size_t k = 0; k < n; k++)
+				su_hits += !strcmp(ids[k], "bruteforce.su_ssh_exec");
+		}
+		CHECK_INT(t, in_hits, 1);
+		CHECK_INT(t, su_hits, 1);
+	}
+
+	/* an application connecting per request to its database is not brute force */
+	{
+		struct rec db = { .kind = CG_SEV_CONNECT, .fam = AF_INET, .addr = "10.0.0.7", .port = 5432,
+				  .exe = "/usr/sbin/php-fpm8.2" };
+		int db_hits = 0;
+		build(&db, &ev, &ctx);
+		ev.cgid = 780002;
+		for (int i = 1; i <= 2000; i++) {
+			ev.ts = 1000000000ULL + (unsigned long long)i * 1000000ULL; /* 1,000/s */
+			db_hits += (int)eval_ids(rs, &ev, &ctx, ids, &worst);
+		}
+		CHECK_INT(t, db_hits, 0);
+	}
+
 	/* a fork storm; a build's forks are not */
 	{
 		struct rec f = { .kind = CG_SEV_FORK, .exe = "/bin/sh" };
