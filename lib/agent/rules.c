@@ -141,7 +141,7 @@ struct pred {
 		protected_path, in_container; /* enum tri */
 	struct ints syscall;                    /* numbers */
 	unsigned flags_any, mode_any;
-	struct globs path, exe, exe_base, parent_exe_base, comm, arg;
+	struct globs path, exe, exe_base, parent_exe_base, comm, arg, written_by;
 	struct strs cmd, cmd_also;
 	struct range *port; size_t n_port;
 	unsigned short fam[8]; size_t n_fam;
@@ -162,6 +162,12 @@ struct rule {
 	enum rate_per rate_per;
 	char **supersedes; size_t n_supersedes;
 	size_t *sup_idx;                   /* resolved, SIZE_MAX when unknown */
+};
+
+#define WRITE_SLOTS 4096 /* power of 2 */
+struct write_slot {
+	unsigned long long key;      /* container and path, hashed; 0: free */
+	char name[40];               /* the writer's program base name (39 bytes) */
 };
 
 struct rate_slot {
@@ -187,6 +193,8 @@ struct cg_ruleset {
 	struct kent *bykind[KIND_MAX];
 	size_t nkind[KIND_MAX];
 	struct rate_slot *rate;
+	bool track_writes;           /* a rule uses written_by */
+	struct write_slot *writes;   /* who last write-opened a path, per container */
 };
 
 /* ---- freeing ------------------------------------------------------------- */
@@ -216,6 +224,7 @@ static void pred_free(struct pred *p)
 	globs_free(&p->parent_exe_base);
 	globs_free(&p->comm);
 	globs_free(&p->arg);
+	globs_free(&p->written_by);
 	strs_free(&p->cmd);
 	strs_free(&p->cmd_also);
 	free(p->port);
@@ -229,12 +238,12 @@ static void rule_free(struct rule *r)
 {
 	if (!r)
 		return;
-	free((char *)r->info.id);
-	free((char *)r->info.category);
-	free((char *)r->info.severity);
-	free((char *)r->info.mitre);
-	free((char *)r->info.message);
-	free((char *)r->info.solution);
+	free((void *)(uintptr_t)r->info.id);
+	free((void *)(uintptr_t)r->info.category);
+	free((void *)(uintptr_t)r->info.severity);
+	free((void *)(uintptr_t)r->info.mitre);
+	free((void *)(uintptr_t)r->info.message);
+	free((void *)(uintptr_t)r->info.solution);
 	free(r->file);
 	pred_free(&r->when);
 	for (size_t i = 0; i < r->n_unless; i++)
@@ -257,6 +266,7 @@ void cg_rules_free(struct cg_ruleset *rs)
 	for (size_t k = 0; k < KIND_MAX; k++)
 		free(rs->bykind[k]);
 	free(rs->rate);
+	free(rs->writes);
 	free(rs);
 }
 
@@ -656,6 +666,7 @@ static const struct pdef pdefs[] = {
 	{ "protected_path", KB(CG_SEV_OPEN) | KB(CG_SEV_RENAME) | KB(CG_SEV_UNLINK) |
 			    KB(CG_SEV_LINK) | KB(CG_SEV_CHMOD) },
 	{ "in_container", K_ALL },
+	{ "written_by", KB(CG_SEV_EXEC) },
 };
 
 /* Parse a predicate mapping. kinds: the rule's kinds (for `unless`, which has
@@ -710,6 +721,8 @@ static cg_err_t parse_pred(const cg_json *m, struct pred *p, uint32_t kinds, str
 			rc = parse_globs(v, &p->comm, err, w, key);
 		else if (!strcmp(key, "arg"))
 			rc = parse_globs(v, &p->arg, err, w, key);
+		else if (!strcmp(key, "written_by"))
+			rc = parse_globs(v, &p->written_by, err, w, key);
 		else if (!strcmp(key, "cmdline_contains"))
 			rc = parse_strs(v, &p->cmd, err, w, key);
 		else if (!strcmp(key, "cmdline_contains_also"))
@@ -975,6 +988,13 @@ static cg_err_t reindex(struct cg_ruleset *rs, struct cg_error *err)
 		rs->bykind[k] = v;
 		rs->nkind[k] = n;
 	}
+	rs->track_writes = false;
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = rs->r[i];
+		rs->track_writes = rs->track_writes || r->when.written_by.n;
+		for (size_t u = 0; u < r->n_unless; u++)
+			rs->track_writes = rs->track_writes || r->unless[u].written_by.n;
+	}
 	for (size_t i = 0; i < rs->n; i++) {
 		struct rule *r = rs->r[i];
 		for (size_t s = 0; s < r->n_supersedes; s++) {
@@ -1210,6 +1230,7 @@ check:
 
 /* What eval derives from a record once, for every rule. */
 struct view {
+	const struct cg_ruleset *rs;
 	const struct cg_sev *ev;
 	const struct cg_evctx *ctx;
 	const char *path, *path2;  /* normalised, NUL-terminated */
@@ -1305,11 +1326,13 @@ static size_t norm_path(const char *in, size_t n, char *out, bool *via)
 	return o;
 }
 
-static void view_init(struct view *v, const struct cg_sev *ev, const struct cg_evctx *ctx)
+static void view_init(struct view *v, const struct cg_ruleset *rs, const struct cg_sev *ev,
+		      const struct cg_evctx *ctx)
 {
 	static const struct cg_evctx none;
 	size_t n;
 	bool via2 = false;
+	v->rs = rs;
 	v->ev = ev;
 	v->ctx = ctx ? ctx : &none;
 	ctx = v->ctx;
@@ -1505,6 +1528,45 @@ static int record_nr(const struct cg_sev *ev)
 	return ev->nr;
 }
 
+static unsigned long long mix64(unsigned long long x);
+
+/* The key of (container, cleaned path) in the writers table; never 0. */
+static unsigned long long write_key(const struct cg_sev *ev, const char *path, size_t n)
+{
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)path[i]) * 1099511628211ULL;
+	h = mix64(h ^ mix64(ev->cgid ? ev->cgid : ev->pidns));
+	return h ? h : 1;
+}
+
+/* Remember the program that write-opened a path (the last writer wins). */
+static void note_write(struct cg_ruleset *rs, const struct view *v)
+{
+	unsigned long long key;
+	struct write_slot *s;
+	size_t n;
+	if (!rs->writes && !(rs->writes = calloc(WRITE_SLOTS, sizeof(*rs->writes))))
+		return;
+	key = write_key(v->ev, v->path, v->path_len);
+	s = &rs->writes[key & (WRITE_SLOTS - 1)];
+	s->key = key;
+	n = v->prog_base_len < sizeof(s->name) - 1 ? v->prog_base_len : sizeof(s->name) - 1;
+	memcpy(s->name, v->prog_base, n);
+	s->name[n] = '\0';
+}
+
+static bool written_by_match(const struct globs *gs, const struct view *v)
+{
+	unsigned long long key;
+	const struct write_slot *s;
+	if (!v->rs->writes)
+		return false;
+	key = write_key(v->ev, v->path, v->path_len);
+	s = &v->rs->writes[key & (WRITE_SLOTS - 1)];
+	return s->key == key && globs_match(gs, s->name, strlen(s->name));
+}
+
 /* Cheapest tests first. */
 static bool pred_match(const struct pred *p, struct view *v)
 {
@@ -1583,6 +1645,8 @@ static bool pred_match(const struct pred *p, struct view *v)
 			return false;
 	}
 	if (p->arg.n && !args_match(&p->arg, v->cmdline))
+		return false;
+	if (p->written_by.n && !written_by_match(&p->written_by, v))
 		return false;
 	if (p->cmd.n && !strs_match(&p->cmd, v))
 		return false;
@@ -1886,12 +1950,14 @@ size_t cg_rules_eval(struct cg_ruleset *rs, const struct cg_sev *ev, const struc
 	if (ni == 0)
 		return 0;
 	idx = rs->bykind[ev->kind];
-	view_init(&v, ev, ctx);
+	view_init(&v, rs, ev, ctx);
 	base_bit = BYTEBIT(v.prog_base[0]);
 	path_bits = BYTEBIT(v.path_len > 1 ? v.path[1] : 0);
 	if (ev->kind == CG_SEV_RENAME || ev->kind == CG_SEV_LINK)
 		path_bits |= BYTEBIT(v.path2_len > 1 ? v.path2[1] : 0);
 	wr = is_write(ev);
+	if (rs->track_writes && ev->kind == CG_SEV_OPEN && wr && ev->ret >= 0 && v.path_len)
+		note_write(rs, &v);
 	for (size_t i = 0; i < ni && nh < RULE_MATCH_MAX; i++) {
 		const struct kent *e = &idx[i];
 		const struct rule *r;

@@ -720,6 +720,44 @@ static void t_rates(struct cgt *t)
 	}
 }
 
+/* A program the linker just wrote in /tmp runs without an alert; the same path
+ * written by curl, or by the linker in another container, alerts. */
+static void t_written_by(struct cgt *t)
+{
+	struct cg_ruleset *rs = shipped();
+	struct cg_sev ev;
+	struct cg_evctx ctx;
+	const char *ids[16];
+	int worst;
+	size_t n;
+	struct rec ld = { .kind = CG_SEV_OPEN, .path = "/tmp/hello", .flags = O_RDWR | O_CREAT | O_TRUNC,
+			  .exe = "/usr/bin/x86_64-linux-gnu-ld.bfd", .ret = 3 };
+	struct rec curl = { .kind = CG_SEV_OPEN, .path = "/tmp/hello", .flags = O_WRONLY | O_CREAT | O_TRUNC,
+			    .exe = "/usr/bin/curl", .ret = 3 };
+	struct rec run = { .kind = CG_SEV_EXEC, .path = "/tmp/hello", .cmd = "/tmp/hello", .parent = "/bin/sh" };
+	CHECK(t, rs != NULL);
+	if (!rs)
+		return;
+	build(&ld, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	build(&run, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	ev.cgid = 5151; /* another container: its /tmp/hello was not linked there */
+	n = eval_ids(rs, &ev, &ctx, ids, &worst);
+	CHECK(t, n == 1 && !strcmp(ids[0], "process.exec_from_tmp"));
+	build(&curl, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	build(&run, &ev, &ctx);
+	n = eval_ids(rs, &ev, &ctx, ids, &worst);
+	CHECK(t, n == 1 && !strcmp(ids[0], "process.exec_from_tmp"));
+	/* a failed write-open changes nothing */
+	build(&ld, &ev, &ctx);
+	ev.ret = -13;
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	build(&run, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 1);
+}
+
 static void t_rate_table_bounded(struct cgt *t)
 {
 	/* many containers: the table is bounded and keeps working */
@@ -781,6 +819,7 @@ static void t_validation(struct cgt *t)
 		{ HEAD "  when: {kind: exec, cmdline_contains_also: [x]}\n", "without \"cmdline_contains\"" },
 		{ HEAD "  when: {kind: exec, exe_base: []}\n", "empty list" },
 		{ HEAD "  when: {kind: exec}\n  unless: {kind: open}\n", "belongs in \"when\"" },
+		{ HEAD "  when: {kind: open, written_by: [ld]}\n", "does not apply" },
 		{ "- id: t.one\n  category: escapes\n  severity: high\n  mitre: T1611\n  message: m\n"
 		  "  solution: s\n  when: {kind: exec}\n", "unknown category" },
 		{ "- id: t.one\n  category: escape\n  severity: severe\n  mitre: T1611\n  message: m\n"
@@ -1125,6 +1164,7 @@ static const struct cgt_case cases[] = {
 	CGT_CASE(t_rule_metadata),
 	CGT_CASE(t_syscall_numbers),
 	CGT_CASE(t_rates),
+	CGT_CASE(t_written_by),
 	CGT_CASE(t_rate_table_bounded),
 	CGT_CASE(t_validation),
 	CGT_CASE(t_load_files),
