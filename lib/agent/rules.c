@@ -1352,11 +1352,12 @@ static void view_init(struct view *v, const struct cg_ruleset *rs, const struct 
 	memcpy(v->comm, ev->comm, n);
 	v->comm[n] = '\0';
 	if (ev->kind == CG_SEV_EXEC || ev->kind == CG_SEV_KILLED) {
-		/* the program as exec'ed (not normalised: as the sensor saw it) */
+		/* the program as exec'ed, cleaned like any path ("//tmp/x" is
+		 * /tmp/x); details keep the raw text */
 		n = strnlen(ev->path, CG_SEV_PATH_MAX);
 		memcpy(v->rawbuf, ev->path, n);
 		v->rawbuf[n] = '\0';
-		v->prog = n ? v->rawbuf : (ctx->exe ? ctx->exe : v->comm);
+		v->prog = n ? v->pbuf : (ctx->exe ? ctx->exe : v->comm);
 	} else {
 		v->prog = ctx->exe ? ctx->exe : v->comm;
 	}

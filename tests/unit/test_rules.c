@@ -268,6 +268,8 @@ static const struct rec process_rows[] = {
 	{ "process.exec_from_shm", .kind = CG_SEV_EXEC, .path = "/dev/shm/.x/kworker", .cmd = "kworker", .parent = "/bin/sh" },
 	{ "process.exec_from_tmp", .kind = CG_SEV_EXEC, .path = "/tmp/payload", .cmd = "/tmp/payload", .parent = "/bin/sh" },
 	{ "process.exec_from_tmp", .kind = CG_SEV_EXEC, .path = "/var/tmp/.cache/bot", .cmd = "bot", .parent = "/bin/bash" },
+	{ "process.exec_from_tmp", .kind = CG_SEV_EXEC, .path = "//tmp/./x", .cmd = "x", .parent = "/bin/sh" },
+	{ "process.exec_from_shm", .kind = CG_SEV_EXEC, .path = "/proc/self/root/dev/shm/x", .cmd = "x" },
 	{ "process.fileless_exec", .kind = CG_SEV_EXEC, .path = "/memfd:x (deleted)", .cmd = "[kworker/0:1]" },
 	{ "process.fileless_exec", .kind = CG_SEV_EXEC, .path = "/proc/self/fd/5", .cmd = "x" },
 	{ "process.deleted_exec", .kind = CG_SEV_EXEC, .path = "/app/agent (deleted)", .cmd = "agent" },
