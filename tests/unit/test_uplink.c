@@ -636,6 +636,46 @@ out:
 	peer_done(&p);
 }
 
+static void t_journal_full_reported(struct cgt *t)
+{
+	struct peer p;
+	struct cg_uplink *u = NULL;
+	struct cg_uplink_opts o;
+	struct cg_uplink_stats s;
+	char url[64], want[64];
+	CHECK(t, peer_up(&p));
+	control(&p, "{\"heartbeat_interval\":1}");
+	peer_kill(&p);
+	opts_for(&p, &o, url, sizeof(url));
+	o.journal_max_bytes = 64 << 10; /* ~600 of these events */
+	CHECK(t, cg_uplink_open(&o, &u, NULL) == CG_OK);
+	if (!u)
+		goto out;
+	/* the server is down and the journal full: the oldest go, the newest stay */
+	CHECK(t, push_range(u, "f", 0, 3000, NULL) == 0);
+	s = stats_of(u);
+	CHECK(t, s.journal.dropped_records > 0);
+	CHECK_INT(t, s.journal.dropped_records + s.journal.pending_records, 3000);
+	CHECK(t, s.journal.disk_bytes <= o.journal_max_bytes);
+	cg_uplink_set_status(u, 0, 5, "fallback");
+	CHECK(t, peer_start(&p));
+	/* delivered: the newest; reported: the drops plus the agent's own 5 */
+	WAIT_FOR(stats_of(u).journal.pending_records == 0 &&
+		 count_lines(&p, "heartbeats.jsonl", NULL) > 0, 60);
+	snprintf(want, sizeof(want), "\"events_lost\": %" PRIu64, s.journal.dropped_records + 5);
+	WAIT_FOR(count_lines(&p, "heartbeats.jsonl", want) > 0, 30);
+	CHECKF(t, count_lines(&p, "heartbeats.jsonl", want) > 0, "no heartbeat with %s", want);
+	CHECK_INT(t, count_ids(&p, "f", 0, NULL).unique, s.journal.pending_records);
+	CHECK_INT(t, cg_uplink_close(u, 30000), 0);
+	{
+		char id[32];
+		snprintf(id, sizeof(id), "f-%06u", 2999);
+		CHECK_INT(t, count_lines(&p, "ids.txt", id), 1);
+	}
+out:
+	peer_done(&p);
+}
+
 static void t_tls(struct cgt *t)
 {
 	struct peer p;
@@ -693,6 +733,7 @@ static const struct cgt_case cases[] = {
 	CGT_CASE(t_agent_restart),
 	CGT_CASE(t_heartbeat_policies),
 	CGT_CASE(t_auth_revoked),
+	CGT_CASE(t_journal_full_reported),
 	CGT_CASE(t_tls),
 };
 
