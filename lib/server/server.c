@@ -554,7 +554,7 @@ static cg_err_t parse_listen(const char *listen, struct sockaddr_storage *ss, so
 	return CG_OK;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+CG_PRINTF(2, 0) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	struct srv *s = cls;
 	char line[512];
