@@ -202,6 +202,7 @@ static void t_transactions(struct cgt *t)
 		OK(t, cg_db_begin_read(db, &e));
 		CHECK_INT(t, count_users(db), 2);
 		OK(t, cg_db_commit(db, &e));
+		OK(t, cg_db_checkpoint(db, &e));
 	}
 }
 
