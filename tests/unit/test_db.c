@@ -201,6 +201,16 @@ static void t_transactions(struct cgt *t)
 		CHECK_INT(t, cg_db_depth(db), 0);
 		CHECK_INT(t, count_users(db), 2); /* a and d */
 
+		/* PostgreSQL aborts a transaction at its first failed statement: a
+		 * commit after one is an error, never a silent rollback */
+		if (cg_db_kind(db) == CG_DB_POSTGRES) {
+			OK(t, cg_db_begin(db, &e));
+			OK(t, cg_db_exec(db, "INSERT INTO users (id, name) VALUES ('e', 'e')", NULL, 0, NULL, &e));
+			CHECK(t, cg_db_exec(db, "INSERT INTO users (id, name) VALUES ('f', 'a')", NULL, 0, NULL, &e) == CG_ERR_EXISTS);
+			CHECK(t, cg_db_commit(db, &e) == CG_ERR_IO && strstr(e.msg, "rolled back"));
+			CHECK_INT(t, cg_db_depth(db), 0);
+			CHECK_INT(t, count_users(db), 2);
+		}
 		OK(t, cg_db_begin_read(db, &e));
 		CHECK_INT(t, count_users(db), 2);
 		OK(t, cg_db_commit(db, &e));
