@@ -745,7 +745,7 @@ static const struct cgt_case cases[] = {
  *       journals events PREFIX-FROM .. PREFIX-(TO-1) (in the server's event format),
  *       waits up to WAIT_MS for them all to be delivered, closes (flushing for the
  *       rest of WAIT_MS) and prints "pending N delivered N rejected N retries N
- *       seconds S rate R" */
+ *       seconds S rate R"; UPLINK_BATCH=N sets batch_max_events */
 
 static void print_log(enum cg_log_level level, const char *msg, void *ud)
 {
@@ -787,6 +787,8 @@ static int drive(int argc, char **argv)
 		if (argc == 11)
 			o.tls.ca_file = argv[10];
 		o.backoff_max_ms = 2000;
+		if (getenv("UPLINK_BATCH")) /* for measurements */
+			o.batch_max_events = (size_t)strtoul(getenv("UPLINK_BATCH"), NULL, 10);
 		if (cg_uplink_open(&o, &u, &err)) {
 			fprintf(stderr, "open: %s\n", cg_error_message(&err));
 			return 1;
