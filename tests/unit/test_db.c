@@ -554,6 +554,7 @@ static void t_audit_query(struct cgt *t)
 		CHECK_INT(t, cg_json_array_len(items), 4);
 		CHECK(t, cg_json_get_int(cg_json_array_at(items, 0), "seq", &v) && v == 28);
 		CHECK(t, cg_json_get_int(page, "total", &v) && v == 30);
+		CHECK(t, cg_json_get_bool(page, "total_exact", &(bool){ false }));
 		CHECK_STR(t, cg_json_get_str(cg_json_get(cg_json_array_at(items, 0), "request"), "mode"), "alert");
 		CHECK_INT(t, strlen(cg_json_get_str(cg_json_array_at(items, 0), "hash")), 64);
 		cg_json_free(page);
