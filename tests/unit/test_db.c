@@ -23,6 +23,14 @@ static int nbackends(void)
 	return u && *u ? 2 : 1;
 }
 
+static void rm_tmpdir(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_db: could not remove %s\n", tmpdir);
+}
+
 /* A fresh, migrated store of backend be (0 SQLite, 1 PostgreSQL). */
 static struct cg_db *fresh(struct cgt *t, int be)
 {
@@ -36,6 +44,7 @@ static struct cg_db *fresh(struct cgt *t, int be)
 				CHECK(t, !"mkdtemp");
 				return NULL;
 			}
+			atexit(rm_tmpdir);
 		}
 		snprintf(url, sizeof(url), "sqlite:%s/db%u.sqlite", tmpdir, ++dbno);
 	} else {
