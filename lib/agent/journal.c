@@ -731,6 +731,16 @@ cg_err_t cg_journal_sync(struct cg_journal *j, struct cg_error *err)
 	return rc;
 }
 
+cg_err_t cg_journal_sync_due(struct cg_journal *j, struct cg_error *err)
+{
+	cg_err_t rc = CG_OK;
+	pthread_mutex_lock(&j->mu);
+	if (j->dirty && now_ns() - j->last_sync_ns >= (uint64_t)j->o.sync_ms * 1000000u)
+		rc = sync_active(j, err);
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
 static cg_err_t batch_reserve(struct cg_journal_batch *b, size_t bytes, struct cg_error *err)
 {
 	if (b->n == b->rec_cap) {

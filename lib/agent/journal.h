@@ -109,6 +109,11 @@ cg_err_t cg_journal_append(struct cg_journal *j, const void *data, size_t len,
 /* fdatasync the active segment when something was appended since the last sync. */
 cg_err_t cg_journal_sync(struct cg_journal *j, struct cg_error *err) CG_MUST_CHECK;
 
+/* The same, only when the group-commit window (sync_ms) since the last sync has
+ * passed: a caller with a timer (the uplink's sender) calls it so that the last
+ * appends of a burst become durable within the window without more appends. */
+cg_err_t cg_journal_sync_due(struct cg_journal *j, struct cg_error *err) CG_MUST_CHECK;
+
 /* The next unacknowledged records, at most max_records and max_bytes of payload
  * (at least one record when any is pending, whatever its size). out->n == 0 when
  * nothing is pending. Nothing is consumed. */

@@ -30,7 +30,11 @@
 #define RATE_SLOTS       4096              /* stateful rate counters (power of 2) */
 #define RATE_PROBE       8
 
-#define KIND_MAX 17 /* enum cg_sev_kind values are 1..16 */
+#define CMD_MAX          4096              /* command-line bytes matched */
+#define BIGRAM_BITS      4096              /* a record's command-line byte pairs, hashed */
+#define BIGRAM(a, b) ((unsigned short)((((unsigned char)(a)) * 67u + (unsigned char)(b)) & (BIGRAM_BITS - 1)))
+#define KIND_MAX 17
+#define BYTEBIT(c) (1ULL << ((unsigned char)(c) & 63))
 
 /* ---- tables -------------------------------------------------------------- */
 
@@ -109,11 +113,22 @@ static const struct famname families[] = {
 struct glob {
 	char *pat;
 	unsigned short lit;  /* length of the literal prefix (up to the first *?[\) */
+	unsigned short suf;  /* length of the literal suffix (after the last *?]\) */
+	unsigned short len;
 	bool literal;        /* no metacharacter: plain comparison */
 };
 
-struct globs { struct glob *v; size_t n; };
-struct strs { char **v; size_t n; };   /* lower-case substrings */
+struct globs {
+	struct glob *v;
+	size_t n;
+	uint64_t mask1, mask2; /* BYTEBIT of the globs' first / second bytes (all: a metachar) */
+};
+struct strs {                           /* lower-case substrings */
+	char **v;
+	size_t n;
+	unsigned short *len;
+	unsigned short (*bg)[2];        /* hashed first and last byte pairs */
+};
 struct ints { long long *v; size_t n; };
 struct range { unsigned lo, hi; };
 struct cidr { unsigned short fam; unsigned char a[16]; unsigned bits; };
@@ -126,7 +141,7 @@ struct pred {
 		protected_path, in_container; /* enum tri */
 	struct ints syscall;                    /* numbers */
 	unsigned flags_any, mode_any;
-	struct globs path, exe, exe_base, parent_exe_base, comm, arg;
+	struct globs path, exe, exe_base, parent_exe_base, comm, arg, written_by;
 	struct strs cmd, cmd_also;
 	struct range *port; size_t n_port;
 	unsigned short fam[8]; size_t n_fam;
@@ -149,18 +164,37 @@ struct rule {
 	size_t *sup_idx;                   /* resolved, SIZE_MAX when unknown */
 };
 
+#define WRITE_SLOTS 4096 /* power of 2 */
+struct write_slot {
+	unsigned long long key;      /* container and path, hashed; 0: free */
+	char name[40];               /* the writer's program base name (39 bytes) */
+};
+
 struct rate_slot {
 	unsigned long long key, start;
 	uint32_t rule;   /* rule index + 1; 0: free */
 	uint32_t count;
 };
 
+/* An entry of a kind's index: the rule and cheap prefilters, so most rules are
+ * passed over without touching their predicates. A mask has the bit (c & 63)
+ * of every first byte of the rule's exe_base globs (all bits when a glob starts
+ * with a metacharacter or there is none), likewise for the second byte of its
+ * path globs (the first is always '/'). */
+struct kent {
+	uint64_t base_mask, path_mask;
+	uint32_t rule;
+	unsigned char write; /* enum tri */
+};
+
 struct cg_ruleset {
 	struct rule **r;
 	size_t n, cap;
-	uint32_t *bykind[KIND_MAX];
+	struct kent *bykind[KIND_MAX];
 	size_t nkind[KIND_MAX];
 	struct rate_slot *rate;
+	bool track_writes;           /* a rule uses written_by */
+	struct write_slot *writes;   /* who last write-opened a path, per container */
 };
 
 /* ---- freeing ------------------------------------------------------------- */
@@ -177,6 +211,8 @@ static void strs_free(struct strs *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
+	free(s->len);
+	free(s->bg);
 }
 
 static void pred_free(struct pred *p)
@@ -188,6 +224,7 @@ static void pred_free(struct pred *p)
 	globs_free(&p->parent_exe_base);
 	globs_free(&p->comm);
 	globs_free(&p->arg);
+	globs_free(&p->written_by);
 	strs_free(&p->cmd);
 	strs_free(&p->cmd_also);
 	free(p->port);
@@ -201,12 +238,12 @@ static void rule_free(struct rule *r)
 {
 	if (!r)
 		return;
-	free((char *)r->info.id);
-	free((char *)r->info.category);
-	free((char *)r->info.severity);
-	free((char *)r->info.mitre);
-	free((char *)r->info.message);
-	free((char *)r->info.solution);
+	free((void *)(uintptr_t)r->info.id);
+	free((void *)(uintptr_t)r->info.category);
+	free((void *)(uintptr_t)r->info.severity);
+	free((void *)(uintptr_t)r->info.mitre);
+	free((void *)(uintptr_t)r->info.message);
+	free((void *)(uintptr_t)r->info.solution);
 	free(r->file);
 	pred_free(&r->when);
 	for (size_t i = 0; i < r->n_unless; i++)
@@ -229,6 +266,7 @@ void cg_rules_free(struct cg_ruleset *rs)
 	for (size_t k = 0; k < KIND_MAX; k++)
 		free(rs->bykind[k]);
 	free(rs->rate);
+	free(rs->writes);
 	free(rs);
 }
 
@@ -380,15 +418,30 @@ static cg_err_t glob_item(const cg_json *item, size_t i, void *ud, struct cg_err
 	g->n++;
 	x->lit = (unsigned short)strcspn(s, "*?[\\");
 	x->literal = s[x->lit] == '\0';
+	{
+		size_t n = strlen(s), k = n;
+		while (k > 0 && !strchr("*?]\\", s[k - 1]))
+			k--;
+		x->suf = (unsigned short)(n - k);
+		x->len = (unsigned short)n;
+	}
 	return CG_OK;
 }
 
 static cg_err_t parse_globs(const cg_json *v, struct globs *g, struct cg_error *err,
 			    const struct where *w, const char *key)
 {
+	cg_err_t rc;
 	if (!(g->v = calloc(list_len(v), sizeof(*g->v))))
 		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-	return each_item(v, glob_item, g, err, w, key);
+	if ((rc = each_item(v, glob_item, g, err, w, key)) != CG_OK)
+		return rc;
+	for (size_t i = 0; i < g->n; i++) {
+		g->mask1 |= g->v[i].lit >= 1 ? BYTEBIT(g->v[i].pat[0]) : ~0ULL;
+		g->mask2 |= g->v[i].lit >= 2 ? BYTEBIT(g->v[i].pat[1])
+			    : g->v[i].literal ? BYTEBIT(0) : ~0ULL;
+	}
+	return CG_OK;
 }
 
 static cg_err_t str_item(const cg_json *item, size_t i, void *ud, struct cg_error *err,
@@ -405,6 +458,12 @@ static cg_err_t str_item(const cg_json *item, size_t i, void *ud, struct cg_erro
 	for (char *p = c; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
+	st->len[st->n] = (unsigned short)strlen(c);
+	if (st->len[st->n] >= 2) {
+		size_t l = st->len[st->n];
+		st->bg[st->n][0] = BIGRAM(c[0], c[1]);
+		st->bg[st->n][1] = BIGRAM(c[l - 2], c[l - 1]);
+	}
 	st->v[st->n++] = c;
 	return CG_OK;
 }
@@ -412,7 +471,9 @@ static cg_err_t str_item(const cg_json *item, size_t i, void *ud, struct cg_erro
 static cg_err_t parse_strs(const cg_json *v, struct strs *st, struct cg_error *err,
 			   const struct where *w, const char *key)
 {
-	if (!(st->v = calloc(list_len(v), sizeof(*st->v))))
+	size_t n = list_len(v);
+	if (!(st->v = calloc(n, sizeof(*st->v))) || !(st->len = calloc(n, sizeof(*st->len))) ||
+	    !(st->bg = calloc(n, sizeof(*st->bg))))
 		return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 	return each_item(v, str_item, st, err, w, key);
 }
@@ -605,6 +666,7 @@ static const struct pdef pdefs[] = {
 	{ "protected_path", KB(CG_SEV_OPEN) | KB(CG_SEV_RENAME) | KB(CG_SEV_UNLINK) |
 			    KB(CG_SEV_LINK) | KB(CG_SEV_CHMOD) },
 	{ "in_container", K_ALL },
+	{ "written_by", KB(CG_SEV_EXEC) },
 };
 
 /* Parse a predicate mapping. kinds: the rule's kinds (for `unless`, which has
@@ -659,6 +721,8 @@ static cg_err_t parse_pred(const cg_json *m, struct pred *p, uint32_t kinds, str
 			rc = parse_globs(v, &p->comm, err, w, key);
 		else if (!strcmp(key, "arg"))
 			rc = parse_globs(v, &p->arg, err, w, key);
+		else if (!strcmp(key, "written_by"))
+			rc = parse_globs(v, &p->written_by, err, w, key);
 		else if (!strcmp(key, "cmdline_contains"))
 			rc = parse_strs(v, &p->cmd, err, w, key);
 		else if (!strcmp(key, "cmdline_contains_also"))
@@ -897,19 +961,39 @@ static cg_err_t reindex(struct cg_ruleset *rs, struct cg_error *err)
 {
 	for (size_t k = 1; k < KIND_MAX; k++) {
 		size_t n = 0;
-		uint32_t *v;
+		struct kent *v;
 		for (size_t i = 0; i < rs->n; i++)
 			if (!rs->r[i]->manual && (rs->r[i]->when.kinds & KB(k)))
 				n++;
 		if (!(v = calloc(n ? n : 1, sizeof(*v))))
 			return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
 		n = 0;
-		for (size_t i = 0; i < rs->n; i++)
-			if (!rs->r[i]->manual && (rs->r[i]->when.kinds & KB(k)))
-				v[n++] = (uint32_t)i;
+		for (size_t i = 0; i < rs->n; i++) {
+			const struct pred *p = &rs->r[i]->when;
+			if (rs->r[i]->manual || !(p->kinds & KB(k)))
+				continue;
+			v[n].rule = (uint32_t)i;
+			v[n].write = p->write;
+			v[n].base_mask = p->exe_base.n ? 0 : ~0ULL;
+			for (size_t g = 0; g < p->exe_base.n; g++)
+				v[n].base_mask |= p->exe_base.v[g].lit >= 1
+						  ? BYTEBIT(p->exe_base.v[g].pat[0]) : ~0ULL;
+			v[n].path_mask = p->path.n ? 0 : ~0ULL;
+			for (size_t g = 0; g < p->path.n; g++)
+				v[n].path_mask |= p->path.v[g].lit >= 2
+						  ? BYTEBIT(p->path.v[g].pat[1]) : ~0ULL;
+			n++;
+		}
 		free(rs->bykind[k]);
 		rs->bykind[k] = v;
 		rs->nkind[k] = n;
+	}
+	rs->track_writes = false;
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = rs->r[i];
+		rs->track_writes = rs->track_writes || r->when.written_by.n;
+		for (size_t u = 0; u < r->n_unless; u++)
+			rs->track_writes = rs->track_writes || r->unless[u].written_by.n;
 	}
 	for (size_t i = 0; i < rs->n; i++) {
 		struct rule *r = rs->r[i];
@@ -1146,6 +1230,7 @@ check:
 
 /* What eval derives from a record once, for every rule. */
 struct view {
+	const struct cg_ruleset *rs;
 	const struct cg_sev *ev;
 	const struct cg_evctx *ctx;
 	const char *path, *path2;  /* normalised, NUL-terminated */
@@ -1155,6 +1240,12 @@ struct view {
 	const char *prog_base;
 	const char *parent_base;
 	const char *cmdline;
+	size_t prog_len, prog_base_len, parent_base_len, comm_len;
+	/* the command line in lower case, made on first use (first CMD_MAX bytes) */
+	bool lcmd_ready;
+	size_t lcmd_len;
+	uint64_t bigrams[BIGRAM_BITS / 64];
+	char lcmd[CMD_MAX + 1];
 	char comm[CG_SEV_COMM + 1];
 	char pbuf[CG_SEV_PATH_MAX + 1], p2buf[CG_SEV_PATH_MAX + 1];
 	char rawbuf[CG_SEV_PATH_MAX + 1];
@@ -1235,11 +1326,13 @@ static size_t norm_path(const char *in, size_t n, char *out, bool *via)
 	return o;
 }
 
-static void view_init(struct view *v, const struct cg_sev *ev, const struct cg_evctx *ctx)
+static void view_init(struct view *v, const struct cg_ruleset *rs, const struct cg_sev *ev,
+		      const struct cg_evctx *ctx)
 {
 	static const struct cg_evctx none;
 	size_t n;
 	bool via2 = false;
+	v->rs = rs;
 	v->ev = ev;
 	v->ctx = ctx ? ctx : &none;
 	ctx = v->ctx;
@@ -1259,34 +1352,61 @@ static void view_init(struct view *v, const struct cg_sev *ev, const struct cg_e
 	memcpy(v->comm, ev->comm, n);
 	v->comm[n] = '\0';
 	if (ev->kind == CG_SEV_EXEC || ev->kind == CG_SEV_KILLED) {
-		/* the program as exec'ed (not normalised: as the sensor saw it) */
+		/* the program as exec'ed, cleaned like any path ("//tmp/x" is
+		 * /tmp/x); details keep the raw text */
 		n = strnlen(ev->path, CG_SEV_PATH_MAX);
 		memcpy(v->rawbuf, ev->path, n);
 		v->rawbuf[n] = '\0';
-		v->prog = n ? v->rawbuf : (ctx->exe ? ctx->exe : v->comm);
+		v->prog = n ? v->pbuf : (ctx->exe ? ctx->exe : v->comm);
 	} else {
 		v->prog = ctx->exe ? ctx->exe : v->comm;
 	}
 	v->prog_base = base_of(v->prog);
 	v->parent_base = base_of(ctx->parent_exe);
 	v->cmdline = ctx->cmdline;
+	v->prog_len = strlen(v->prog);
+	v->prog_base_len = strlen(v->prog_base);
+	v->parent_base_len = v->parent_base ? strlen(v->parent_base) : 0;
+	v->comm_len = strlen(v->comm);
+	v->lcmd_ready = false;
 }
 
-static bool glob_match(const struct glob *g, const char *s, size_t n)
+static void view_lcmd(struct view *v)
+{
+	size_t n = 0;
+	if (v->lcmd_ready)
+		return;
+	if (v->cmdline) {
+		for (; n < CMD_MAX && v->cmdline[n]; n++) {
+			char c = v->cmdline[n];
+			v->lcmd[n] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+		}
+	}
+	v->lcmd[n] = '\0';
+	v->lcmd_len = n;
+	v->lcmd_ready = true;
+	memset(v->bigrams, 0, sizeof(v->bigrams));
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned short h = BIGRAM(v->lcmd[i], v->lcmd[i + 1]);
+		v->bigrams[h / 64] |= 1ULL << (h % 64);
+	}
+}
+
+static inline bool glob_match(const struct glob *g, const char *s, size_t n)
 {
 	if (g->literal)
-		return n == g->lit && !memcmp(g->pat, s, n);
-	if (n < g->lit || memcmp(g->pat, s, g->lit))
+		return n == g->lit && s[0] == g->pat[0] && !memcmp(g->pat, s, n);
+	if (n < g->lit || (g->lit && s[0] != g->pat[0]) || memcmp(g->pat, s, g->lit))
+		return false;
+	if (g->suf && (n < g->suf || memcmp(g->pat + g->len - g->suf, s + n - g->suf, g->suf)))
 		return false;
 	return fnmatch(g->pat, s, 0) == 0;
 }
 
-static bool globs_match(const struct globs *gs, const char *s)
+static bool globs_match(const struct globs *gs, const char *s, size_t n)
 {
-	size_t n;
-	if (!s)
+	if (!s || !(gs->mask1 & BYTEBIT(s[0])))
 		return false;
-	n = strlen(s);
 	for (size_t i = 0; i < gs->n; i++)
 		if (glob_match(&gs->v[i], s, n))
 			return true;
@@ -1323,13 +1443,22 @@ static bool args_match(const struct globs *gs, const char *cmd)
 	return false;
 }
 
-static bool strs_match(const struct strs *st, const char *cmd)
+/* Substrings (lower case) of the lower-cased command line. */
+static bool strs_match(const struct strs *st, struct view *v)
 {
-	if (!cmd)
+	if (!v->cmdline)
 		return false;
-	for (size_t i = 0; i < st->n; i++)
-		if (strcasestr(cmd, st->v[i]))
+	view_lcmd(v);
+	for (size_t i = 0; i < st->n; i++) {
+		if (st->len[i] >= 2) {
+			unsigned short a = st->bg[i][0], b = st->bg[i][1];
+			if (!(v->bigrams[a / 64] & (1ULL << (a % 64))) ||
+			    !(v->bigrams[b / 64] & (1ULL << (b % 64))))
+				continue; /* a byte pair of the needle is not in the line */
+		}
+		if (memmem(v->lcmd, v->lcmd_len, st->v[i], st->len[i]))
 			return true;
+	}
 	return false;
 }
 
@@ -1400,8 +1529,47 @@ static int record_nr(const struct cg_sev *ev)
 	return ev->nr;
 }
 
+static unsigned long long mix64(unsigned long long x);
+
+/* The key of (container, cleaned path) in the writers table; never 0. */
+static unsigned long long write_key(const struct cg_sev *ev, const char *path, size_t n)
+{
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)path[i]) * 1099511628211ULL;
+	h = mix64(h ^ mix64(ev->cgid ? ev->cgid : ev->pidns));
+	return h ? h : 1;
+}
+
+/* Remember the program that write-opened a path (the last writer wins). */
+static void note_write(struct cg_ruleset *rs, const struct view *v)
+{
+	unsigned long long key;
+	struct write_slot *s;
+	size_t n;
+	if (!rs->writes && !(rs->writes = calloc(WRITE_SLOTS, sizeof(*rs->writes))))
+		return;
+	key = write_key(v->ev, v->path, v->path_len);
+	s = &rs->writes[key & (WRITE_SLOTS - 1)];
+	s->key = key;
+	n = v->prog_base_len < sizeof(s->name) - 1 ? v->prog_base_len : sizeof(s->name) - 1;
+	memcpy(s->name, v->prog_base, n);
+	s->name[n] = '\0';
+}
+
+static bool written_by_match(const struct globs *gs, const struct view *v)
+{
+	unsigned long long key;
+	const struct write_slot *s;
+	if (!v->rs->writes)
+		return false;
+	key = write_key(v->ev, v->path, v->path_len);
+	s = &v->rs->writes[key & (WRITE_SLOTS - 1)];
+	return s->key == key && globs_match(gs, s->name, strlen(s->name));
+}
+
 /* Cheapest tests first. */
-static bool pred_match(const struct pred *p, const struct view *v)
+static bool pred_match(const struct pred *p, struct view *v)
 {
 	const struct cg_sev *ev = v->ev;
 	const struct cg_evctx *ctx = v->ctx;
@@ -1452,16 +1620,22 @@ static bool pred_match(const struct pred *p, const struct view *v)
 	}
 	if (p->n_addr && !addr_match(p, ev))
 		return false;
-	if (p->comm.n && !globs_match(&p->comm, v->comm))
+	if (p->comm.n && !globs_match(&p->comm, v->comm, v->comm_len))
 		return false;
-	if (p->exe_base.n && !globs_match(&p->exe_base, v->prog_base))
+	if (p->exe_base.n && !globs_match(&p->exe_base, v->prog_base, v->prog_base_len))
 		return false;
-	if (p->parent_exe_base.n && !globs_match(&p->parent_exe_base, v->parent_base))
+	if (p->parent_exe_base.n &&
+	    !globs_match(&p->parent_exe_base, v->parent_base, v->parent_base_len))
 		return false;
-	if (p->exe.n && !globs_match(&p->exe, v->prog))
+	if (p->exe.n && !globs_match(&p->exe, v->prog, v->prog_len))
 		return false;
 	if (p->path.n) {
 		bool ok = false;
+		uint64_t b = BYTEBIT(v->path_len > 1 ? v->path[1] : 0);
+		if (ev->kind == CG_SEV_RENAME || ev->kind == CG_SEV_LINK)
+			b |= BYTEBIT(v->path2_len > 1 ? v->path2[1] : 0);
+		if (!(p->path.mask2 & b))
+			return false;
 		for (size_t i = 0; i < p->path.n && !ok; i++) {
 			ok = glob_match(&p->path.v[i], v->path, v->path_len);
 			/* rename/link: either end; mount: the source only */
@@ -1473,9 +1647,11 @@ static bool pred_match(const struct pred *p, const struct view *v)
 	}
 	if (p->arg.n && !args_match(&p->arg, v->cmdline))
 		return false;
-	if (p->cmd.n && !strs_match(&p->cmd, v->cmdline))
+	if (p->written_by.n && !written_by_match(&p->written_by, v))
 		return false;
-	if (p->cmd_also.n && !strs_match(&p->cmd_also, v->cmdline))
+	if (p->cmd.n && !strs_match(&p->cmd, v))
+		return false;
+	if (p->cmd_also.n && !strs_match(&p->cmd_also, v))
 		return false;
 	return true;
 }
@@ -1764,8 +1940,10 @@ size_t cg_rules_eval(struct cg_ruleset *rs, const struct cg_sev *ev, const struc
 	size_t hit[RULE_MATCH_MAX];
 	unsigned counts[RULE_MATCH_MAX];
 	size_t nh = 0, n = 0;
-	const uint32_t *idx;
+	const struct kent *idx;
 	size_t ni;
+	uint64_t base_bit, path_bits;
+	bool wr;
 
 	if (!rs || !ev || !out || max == 0 || ev->kind == 0 || ev->kind >= KIND_MAX)
 		return 0;
@@ -1773,21 +1951,33 @@ size_t cg_rules_eval(struct cg_ruleset *rs, const struct cg_sev *ev, const struc
 	if (ni == 0)
 		return 0;
 	idx = rs->bykind[ev->kind];
-	view_init(&v, ev, ctx);
+	view_init(&v, rs, ev, ctx);
+	base_bit = BYTEBIT(v.prog_base[0]);
+	path_bits = BYTEBIT(v.path_len > 1 ? v.path[1] : 0);
+	if (ev->kind == CG_SEV_RENAME || ev->kind == CG_SEV_LINK)
+		path_bits |= BYTEBIT(v.path2_len > 1 ? v.path2[1] : 0);
+	wr = is_write(ev);
+	if (rs->track_writes && ev->kind == CG_SEV_OPEN && wr && ev->ret >= 0 && v.path_len)
+		note_write(rs, &v);
 	for (size_t i = 0; i < ni && nh < RULE_MATCH_MAX; i++) {
-		const struct rule *r = rs->r[idx[i]];
+		const struct kent *e = &idx[i];
+		const struct rule *r;
 		bool excepted = false;
 		unsigned cnt = 0;
+		if (!(e->base_mask & base_bit) || !(e->path_mask & path_bits) ||
+		    (e->write && !tri_ok(e->write, wr)))
+			continue;
+		r = rs->r[e->rule];
 		if (!pred_match(&r->when, &v))
 			continue;
 		for (size_t u = 0; u < r->n_unless && !excepted; u++)
 			excepted = pred_match(&r->unless[u], &v);
 		if (excepted)
 			continue;
-		if (r->rate_count && !rate_hit(rs, idx[i], r, ev, &cnt))
+		if (r->rate_count && !rate_hit(rs, e->rule, r, ev, &cnt))
 			continue;
 		counts[nh] = cnt;
-		hit[nh++] = idx[i];
+		hit[nh++] = e->rule;
 	}
 	for (size_t i = 0; i < nh && n < max; i++) {
 		const struct rule *r = rs->r[hit[i]];

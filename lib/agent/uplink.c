@@ -23,7 +23,7 @@
 #define CA_MAX ((size_t)1 << 20)
 #define SMALL_BODY_MAX ((size_t)64 << 10)
 #define POLICY_BODY_MAX ((size_t)16 << 20)
-#define EVENT_MAX ((size_t)1 << 20)
+#define EVENT_MAX ((size_t)64 << 10) /* the server's limit for one event */
 #define SERVER_MAX_EVENTS 5000
 #define SERVER_MAX_BYTES ((size_t)8 << 20)
 #define MSG_SHOWN 200
@@ -374,6 +374,7 @@ struct cg_uplink {
 	struct cg_uplink_stats st;
 	/* the sender thread's own */
 	unsigned hb_interval_s;
+	unsigned idle_ms; /* min(flush interval, journal sync window) */
 	uint64_t backoff_ms;
 	unsigned seed;
 	unsigned failures; /* consecutive failed event POSTs */
@@ -648,7 +649,7 @@ static void *sender(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&u->mu);
-		if (cg_journal_sync(u->j, &e))
+		if (cg_journal_sync_due(u->j, &e))
 			cg_warn("uplink: %s", e.msg);
 		if (!closing && now >= next_hb) {
 			heartbeat(u);
@@ -670,7 +671,7 @@ static void *sender(void *arg)
 					cg_warn("uplink: %s", e.msg);
 				if (closing)
 					break; /* everything delivered */
-				now = now_ms() + u->o.flush_interval_ms;
+				now = now_ms() + u->idle_ms;
 				wait_until(u, now < next_hb ? now : next_hb);
 				continue;
 			}
@@ -704,6 +705,11 @@ static void *sender(void *arg)
 			}
 			case RETRY:
 				retry_at = now_ms() + next_backoff(u);
+				/* unless a split is under way, the next try takes the journal as
+				 * it is then: the size cap may have dropped what this batch held
+				 * (counted as lost, so not to be sent) and newer events came */
+				if (u->nranges == 1 && u->ranges[0].lo == 0 && u->ranges[0].hi == b.n)
+					have = false;
 				break;
 			}
 		}
@@ -778,6 +784,12 @@ cg_err_t cg_uplink_open(const struct cg_uplink_opts *o, struct cg_uplink **out,
 	if (u->o.backoff_max_ms < u->o.backoff_min_ms)
 		u->o.backoff_max_ms = u->o.backoff_min_ms;
 	u->hb_interval_s = u->o.heartbeat_interval_s;
+	u->idle_ms = u->o.flush_interval_ms;
+	if (!u->o.journal_sync_always) {
+		unsigned w = o->journal_sync_ms ? o->journal_sync_ms : CG_JOURNAL_DEFAULT_SYNC_MS;
+		if (w < u->idle_ms)
+			u->idle_ms = w;
+	}
 	u->st.heartbeat_interval_s = u->hb_interval_s;
 	u->seed = (unsigned)(now_ms() ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)u);
 	snprintf(u->sensor, sizeof(u->sensor), "unknown");

@@ -80,7 +80,8 @@ cg_err_t cg_uplink_open(const struct cg_uplink_opts *o, struct cg_uplink **out,
 			struct cg_error *err) CG_MUST_CHECK;
 
 /* Journal one event: a JSON object with a string "id" (a trailing newline is
- * removed). CG_ERR_INVALID for anything else, CG_ERR_LIMIT above 1 MiB. Never
+ * removed). CG_ERR_INVALID for anything else, CG_ERR_LIMIT above 64 KiB (the
+ * server's limit for one event). Never
  * waits for the network. */
 cg_err_t cg_uplink_push(struct cg_uplink *u, const char *line, size_t len,
 			struct cg_error *err) CG_MUST_CHECK;

@@ -388,9 +388,9 @@ static int policy_doc(struct srv_req *r, struct cg_buf *out)
 {
 	struct cg_error err = { 0 };
 	cg_json *doc = cg_json_get(r->json, "document");
+	cg_buf_init(out, IAM_POLICY_MAX_BYTES);
 	if (!doc)
 		return srv_fail(r, 400, "InvalidRequest", "document: the policy document is required");
-	cg_buf_init(out, IAM_POLICY_MAX_BYTES);
 	if (cg_json_dump(doc, CG_JSON_COMPACT | CG_JSON_SORTED, out) != CG_OK)
 		return srv_fail(r, 400, "InvalidRequest", "document: larger than %d bytes", IAM_POLICY_MAX_BYTES);
 	if (iam_policy_validate(out->data, out->len, &err) != CG_OK)

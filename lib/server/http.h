@@ -238,3 +238,14 @@ struct srv {
 	struct cg_db **dbs;
 	size_t n_dbs, cap_dbs;
 };
+
+/* ---- tests and fuzzing (server.c) -------------------------------------------- */
+/* A server without a daemon (defaults as cg_server_run's). */
+struct srv *srv_test_new(void);
+void srv_test_free(struct srv *s);
+/* One raw request (METHOD, URL with query, body) through path normalisation,
+ * routing, query parsing and the route's handler, as the signed-in user user_id
+ * (authentication, IAM and agency are not checked; a change is rolled back).
+ * Returns the status; *resp (optional) gets the JSON answer. */
+int srv_request_raw(struct srv *s, struct cg_db *db, const char *method, const char *url,
+		    const char *body, size_t len, const char *user_id, cg_json **resp);

@@ -554,7 +554,7 @@ static cg_err_t parse_listen(const char *listen, struct sockaddr_storage *ss, so
 	return CG_OK;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+CG_PRINTF(2, 0) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	struct srv *s = cls;
 	char line[512];
@@ -757,4 +757,119 @@ cg_err_t cg_server_routes_json(struct cg_buf *out, struct cg_error *err)
 	cg_err_t e = cg_json_dump(a, CG_JSON_PRETTY, out);
 	cg_json_free(a);
 	return e;
+}
+
+/* ---- tests and fuzzing ------------------------------------------------------------ */
+
+struct srv *srv_test_new(void)
+{
+	struct srv *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->o.threads = 1;
+	s->o.connection_timeout = 30;
+	s->o.session_idle_hours = 12;
+	s->o.heartbeat_interval = 30;
+	s->o.max_body = 1 << 20;
+	s->o.max_event_body = 8 << 20;
+	s->m.req = calloc((srv_n_routes + 1) * SRV_STATUS_SLOTS, sizeof *s->m.req);
+	if (!s->m.req) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void srv_test_free(struct srv *s)
+{
+	if (!s)
+		return;
+	free(s->m.req);
+	free(s);
+}
+
+int srv_request_raw(struct srv *s, struct cg_db *db, const char *method, const char *url,
+		    const char *body, size_t len, const char *user_id, cg_json **resp)
+{
+	struct srv_req r = { .srv = s, .db = db };
+	char path[SRV_PATH_MAX], raw[SRV_PATH_MAX];
+	const char *why;
+	size_t idx = 0;
+	int st;
+
+	if (resp)
+		*resp = NULL;
+	cg_buf_init(&r.raw, 64 << 20);
+	r.method = srv_method_parse(method);
+	const char *q = strchr(url, '?');
+	size_t pl = q ? (size_t)(q - url) : strlen(url);
+	if (pl >= sizeof raw) {
+		st = 414;
+		goto out;
+	}
+	memcpy(raw, url, pl);
+	raw[pl] = 0;
+	if ((st = srv_normalise_path(raw, path, sizeof path, &why)))
+		goto out;
+	if ((st = srv_route_match(path, r.method, &idx, r.params, &r.n_params, r.allow, sizeof r.allow)))
+		goto out;
+	r.route = &srv_routes[idx];
+	r.route_idx = idx;
+	if (q) {
+		char *qs = strdup(q + 1), *save = NULL;
+		if (!qs) {
+			st = 500;
+			goto out;
+		}
+		for (char *kv = strtok_r(qs, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+			char *eq = strchr(kv, '=');
+			if (eq)
+				*eq = 0;
+			if (r.n_query >= SRV_MAX_QUERY) {
+				st = 400;
+				break;
+			}
+			char *k = strdup(kv), *v = strdup(eq ? eq + 1 : "");
+			if (!k || !v || !srv_unescape(k) || !srv_unescape(v) || !cg_utf8_valid(k, strlen(k)) ||
+			    !cg_utf8_valid(v, strlen(v))) {
+				free(k);
+				free(v);
+				st = 400;
+				break;
+			}
+			r.query[r.n_query].k = k;
+			r.query[r.n_query].v = v;
+			r.n_query++;
+		}
+		free(qs);
+		if (st)
+			goto out;
+	}
+	if (len > ((r.route->flags & RF_BIG) ? s->o.max_event_body : s->o.max_body)) {
+		st = 413;
+		goto out;
+	}
+	r.body = body;
+	r.body_len = len;
+	snprintf(r.user_id, sizeof r.user_id, "%s", user_id ? user_id : "");
+	snprintf(r.user_name, sizeof r.user_name, "%s", "fuzz");
+	snprintf(r.cluster_id, sizeof r.cluster_id, "%s", "fuzz-cluster");
+	snprintf(r.node_name, sizeof r.node_name, "%s", "fuzz-node");
+	snprintf(r.trace_id, sizeof r.trace_id, "%s", "0123456789abcdef0123456789abcdef");
+	if (cg_db_begin(db, NULL) != CG_OK) {
+		st = 500;
+		goto out;
+	}
+	st = r.route->handler(&r);
+	if (st < 400 && (r.route->flags & RF_CHANGE))
+		(void)srv_audit(&r, NULL, "normal", st, NULL);
+	while (cg_db_depth(db) > 0)
+		cg_db_rollback(db);
+	if (resp && r.resp) {
+		*resp = r.resp;
+		r.resp = NULL;
+	}
+out:
+	req_free(&r);
+	return st;
 }

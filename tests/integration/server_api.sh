@@ -21,9 +21,9 @@ audited() {
 	check_eq "$1: audit ip" "$(jq -r '.items[0].source_ip' <<<"$r")" "127.0.0.1"
 }
 
-# ---- first start ---------------------------------------------------------------
-CGUARD_ADMIN_PASSWORD= srv_start "$T_TMP/d0" || { fail "server start"; finish; exit 1; }
+# ---- first start (SQLite: on PostgreSQL the database given is the one used) ------
 if [ -z "${CG_SERVER_DB:-}" ]; then
+	CGUARD_ADMIN_PASSWORD= srv_start "$T_TMP/d0" || { fail "server start"; finish; exit 1; }
 	check "initial password written" test -s "$T_TMP/d0/initial-admin-password"
 	check_eq "initial password mode" "$(stat -c %a "$T_TMP/d0/initial-admin-password")" 600
 	PW=$(cat "$T_TMP/d0/initial-admin-password")
@@ -32,14 +32,6 @@ if [ -z "${CG_SERVER_DB:-}" ]; then
 	srv_stop
 	CGUARD_ADMIN_PASSWORD= srv_start "$T_TMP/d0" || fail "restart"
 	check_eq "the initial password is not replaced" "$(cat "$T_TMP/d0/initial-admin-password")" "$PW"
-else
-	srv_stop
-	# on PostgreSQL the store is shared: start again from an empty database
-	runuser -u postgres -- "$PG_BIN/psql" -h 127.0.0.1 -p "${CG_SERVER_DB##*:}" -U postgres -q \
-		-c 'DROP DATABASE cguard' -c 'CREATE DATABASE cguard' 2>/dev/null ||
-		{ p=${CG_SERVER_DB##*:}; p=${p%%/*}
-		  runuser -u postgres -- "$PG_BIN/psql" -h 127.0.0.1 -p "$p" -U postgres -q -c 'DROP DATABASE cguard'
-		  runuser -u postgres -- "$PG_BIN/psql" -h 127.0.0.1 -p "$p" -U postgres -q -c 'CREATE DATABASE cguard'; }
 fi
 srv_stop
 

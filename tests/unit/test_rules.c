@@ -268,6 +268,8 @@ static const struct rec process_rows[] = {
 	{ "process.exec_from_shm", .kind = CG_SEV_EXEC, .path = "/dev/shm/.x/kworker", .cmd = "kworker", .parent = "/bin/sh" },
 	{ "process.exec_from_tmp", .kind = CG_SEV_EXEC, .path = "/tmp/payload", .cmd = "/tmp/payload", .parent = "/bin/sh" },
 	{ "process.exec_from_tmp", .kind = CG_SEV_EXEC, .path = "/var/tmp/.cache/bot", .cmd = "bot", .parent = "/bin/bash" },
+	{ "process.exec_from_tmp", .kind = CG_SEV_EXEC, .path = "//tmp/./x", .cmd = "x", .parent = "/bin/sh" },
+	{ "process.exec_from_shm", .kind = CG_SEV_EXEC, .path = "/proc/self/root/dev/shm/x", .cmd = "x" },
 	{ "process.fileless_exec", .kind = CG_SEV_EXEC, .path = "/memfd:x (deleted)", .cmd = "[kworker/0:1]" },
 	{ "process.fileless_exec", .kind = CG_SEV_EXEC, .path = "/proc/self/fd/5", .cmd = "x" },
 	{ "process.deleted_exec", .kind = CG_SEV_EXEC, .path = "/app/agent (deleted)", .cmd = "agent" },
@@ -658,6 +660,45 @@ static void t_rates(struct cgt *t)
 	}
 	CHECK_INT(t, fired, 0);
 
+	/* brute force against the container's sshd, and su/ssh runs */
+	{
+		struct rec in = { .kind = CG_SEV_ACCEPT, .fam = AF_INET, .port = 22, .exe = "/usr/sbin/sshd" };
+		struct rec su = { .kind = CG_SEV_EXEC, .path = "/bin/su", .cmd = "su - root", .uid = 1000 };
+		int in_hits = 0, su_hits = 0;
+		build(&in, &ev, &ctx);
+		ev.cgid = 780000;
+		for (int i = 1; i <= 25; i++) {
+			ev.ts = 1000000000ULL + (unsigned long long)i * 200000000ULL;
+			size_t n = eval_ids(rs, &ev, &ctx, ids, &worst);
+			for (size_t k = 0; k < n; k++)
+				in_hits += !strcmp(ids[k], "bruteforce.inbound_ssh");
+		}
+		build(&su, &ev, &ctx);
+		ev.cgid = 780001;
+		for (int i = 1; i <= 12; i++) {
+			ev.ts = 1000000000ULL + (unsigned long long)i * 500000000ULL;
+			size_t n = eval_ids(rs, &ev, &ctx, ids, &worst);
+			for (size_t k = 0; k < n; k++)
+				su_hits += !strcmp(ids[k], "bruteforce.su_ssh_exec");
+		}
+		CHECK_INT(t, in_hits, 1);
+		CHECK_INT(t, su_hits, 1);
+	}
+
+	/* an application connecting per request to its database is not brute force */
+	{
+		struct rec db = { .kind = CG_SEV_CONNECT, .fam = AF_INET, .addr = "10.0.0.7", .port = 5432,
+				  .exe = "/usr/sbin/php-fpm8.2" };
+		int db_hits = 0;
+		build(&db, &ev, &ctx);
+		ev.cgid = 780002;
+		for (int i = 1; i <= 2000; i++) {
+			ev.ts = 1000000000ULL + (unsigned long long)i * 1000000ULL; /* 1,000/s */
+			db_hits += (int)eval_ids(rs, &ev, &ctx, ids, &worst);
+		}
+		CHECK_INT(t, db_hits, 0);
+	}
+
 	/* a fork storm; a build's forks are not */
 	{
 		struct rec f = { .kind = CG_SEV_FORK, .exe = "/bin/sh" };
@@ -679,6 +720,44 @@ static void t_rates(struct cgt *t)
 		CHECK_INT(t, storm, 1);
 		CHECK_INT(t, build_forks, 0);
 	}
+}
+
+/* A program the linker just wrote in /tmp runs without an alert; the same path
+ * written by curl, or by the linker in another container, alerts. */
+static void t_written_by(struct cgt *t)
+{
+	struct cg_ruleset *rs = shipped();
+	struct cg_sev ev;
+	struct cg_evctx ctx;
+	const char *ids[16];
+	int worst;
+	size_t n;
+	struct rec ld = { .kind = CG_SEV_OPEN, .path = "/tmp/hello", .flags = O_RDWR | O_CREAT | O_TRUNC,
+			  .exe = "/usr/bin/x86_64-linux-gnu-ld.bfd", .ret = 3 };
+	struct rec curl = { .kind = CG_SEV_OPEN, .path = "/tmp/hello", .flags = O_WRONLY | O_CREAT | O_TRUNC,
+			    .exe = "/usr/bin/curl", .ret = 3 };
+	struct rec run = { .kind = CG_SEV_EXEC, .path = "/tmp/hello", .cmd = "/tmp/hello", .parent = "/bin/sh" };
+	CHECK(t, rs != NULL);
+	if (!rs)
+		return;
+	build(&ld, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	build(&run, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	ev.cgid = 5151; /* another container: its /tmp/hello was not linked there */
+	n = eval_ids(rs, &ev, &ctx, ids, &worst);
+	CHECK(t, n == 1 && !strcmp(ids[0], "process.exec_from_tmp"));
+	build(&curl, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	build(&run, &ev, &ctx);
+	n = eval_ids(rs, &ev, &ctx, ids, &worst);
+	CHECK(t, n == 1 && !strcmp(ids[0], "process.exec_from_tmp"));
+	/* a failed write-open changes nothing */
+	build(&ld, &ev, &ctx);
+	ev.ret = -13;
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 0);
+	build(&run, &ev, &ctx);
+	CHECK_INT(t, eval_ids(rs, &ev, &ctx, ids, &worst), 1);
 }
 
 static void t_rate_table_bounded(struct cgt *t)
@@ -742,6 +821,7 @@ static void t_validation(struct cgt *t)
 		{ HEAD "  when: {kind: exec, cmdline_contains_also: [x]}\n", "without \"cmdline_contains\"" },
 		{ HEAD "  when: {kind: exec, exe_base: []}\n", "empty list" },
 		{ HEAD "  when: {kind: exec}\n  unless: {kind: open}\n", "belongs in \"when\"" },
+		{ HEAD "  when: {kind: open, written_by: [ld]}\n", "does not apply" },
 		{ "- id: t.one\n  category: escapes\n  severity: high\n  mitre: T1611\n  message: m\n"
 		  "  solution: s\n  when: {kind: exec}\n", "unknown category" },
 		{ "- id: t.one\n  category: escape\n  severity: severe\n  mitre: T1611\n  message: m\n"
@@ -1086,6 +1166,7 @@ static const struct cgt_case cases[] = {
 	CGT_CASE(t_rule_metadata),
 	CGT_CASE(t_syscall_numbers),
 	CGT_CASE(t_rates),
+	CGT_CASE(t_written_by),
 	CGT_CASE(t_rate_table_bounded),
 	CGT_CASE(t_validation),
 	CGT_CASE(t_load_files),

@@ -636,6 +636,46 @@ out:
 	peer_done(&p);
 }
 
+static void t_journal_full_reported(struct cgt *t)
+{
+	struct peer p;
+	struct cg_uplink *u = NULL;
+	struct cg_uplink_opts o;
+	struct cg_uplink_stats s;
+	char url[64], want[64];
+	CHECK(t, peer_up(&p));
+	control(&p, "{\"heartbeat_interval\":1}");
+	peer_kill(&p);
+	opts_for(&p, &o, url, sizeof(url));
+	o.journal_max_bytes = 64 << 10; /* ~600 of these events */
+	CHECK(t, cg_uplink_open(&o, &u, NULL) == CG_OK);
+	if (!u)
+		goto out;
+	/* the server is down and the journal full: the oldest go, the newest stay */
+	CHECK(t, push_range(u, "f", 0, 3000, NULL) == 0);
+	s = stats_of(u);
+	CHECK(t, s.journal.dropped_records > 0);
+	CHECK_INT(t, s.journal.dropped_records + s.journal.pending_records, 3000);
+	CHECK(t, s.journal.disk_bytes <= o.journal_max_bytes);
+	cg_uplink_set_status(u, 0, 5, "fallback");
+	CHECK(t, peer_start(&p));
+	/* delivered: the newest; reported: the drops plus the agent's own 5 */
+	WAIT_FOR(stats_of(u).journal.pending_records == 0 &&
+		 count_lines(&p, "heartbeats.jsonl", NULL) > 0, 60);
+	snprintf(want, sizeof(want), "\"events_lost\": %" PRIu64, s.journal.dropped_records + 5);
+	WAIT_FOR(count_lines(&p, "heartbeats.jsonl", want) > 0, 30);
+	CHECKF(t, count_lines(&p, "heartbeats.jsonl", want) > 0, "no heartbeat with %s", want);
+	CHECK_INT(t, count_ids(&p, "f", 0, NULL).unique, s.journal.pending_records);
+	CHECK_INT(t, cg_uplink_close(u, 30000), 0);
+	{
+		char id[32];
+		snprintf(id, sizeof(id), "f-%06u", 2999);
+		CHECK_INT(t, count_lines(&p, "ids.txt", id), 1);
+	}
+out:
+	peer_done(&p);
+}
+
 static void t_tls(struct cgt *t)
 {
 	struct peer p;
@@ -693,12 +733,108 @@ static const struct cgt_case cases[] = {
 	CGT_CASE(t_agent_restart),
 	CGT_CASE(t_heartbeat_policies),
 	CGT_CASE(t_auth_revoked),
+	CGT_CASE(t_journal_full_reported),
 	CGT_CASE(t_tls),
 };
+
+/* ---- driver mode: the integration script's agent against the real server ----------
+ *
+ *   test_uplink --drive register URL JOIN NODE
+ *       prints the agent token
+ *   test_uplink --drive push URL TOKEN JOURNAL PREFIX FROM TO WAIT_MS [CA_FILE]
+ *       journals events PREFIX-FROM .. PREFIX-(TO-1) (in the server's event format),
+ *       waits up to WAIT_MS for them all to be delivered, closes (flushing for the
+ *       rest of WAIT_MS) and prints "pending N delivered N rejected N retries N
+ *       seconds S rate R"; UPLINK_BATCH=N sets batch_max_events */
+
+static void print_log(enum cg_log_level level, const char *msg, void *ud)
+{
+	(void)ud;
+	fprintf(stderr, "uplink %s: %s\n", cg_log_level_name(level), msg);
+}
+
+static int drive(int argc, char **argv)
+{
+	struct cg_error err = { 0 };
+	cg_log_set(print_log, NULL, CG_LOG_INFO);
+	if (argc == 6 && strcmp(argv[2], "register") == 0) {
+		char *tok = NULL, *node = NULL, *cl = NULL;
+		if (cg_uplink_register(NULL, argv[3], argv[4], argv[5], "test", &tok, &node, &cl, &err)) {
+			fprintf(stderr, "register: %s\n", cg_error_message(&err));
+			return 1;
+		}
+		printf("%s\n", tok);
+		free(tok);
+		free(node);
+		free(cl);
+		return 0;
+	}
+	if ((argc == 10 || argc == 11) && strcmp(argv[2], "push") == 0) {
+		struct cg_uplink_opts o = { .server_url = argv[3], .token = argv[4],
+					    .journal_dir = argv[5] };
+		struct cg_uplink *u = NULL;
+		struct cg_uplink_stats st;
+		unsigned from = (unsigned)strtoul(argv[7], NULL, 10);
+		unsigned to = (unsigned)strtoul(argv[8], NULL, 10);
+		unsigned wait = (unsigned)strtoul(argv[9], NULL, 10);
+		char line[512], now[32];
+		time_t tt = time(NULL);
+		struct tm tm;
+		double t0, t1, deadline;
+		uint64_t left;
+		gmtime_r(&tt, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (argc == 11)
+			o.tls.ca_file = argv[10];
+		o.backoff_max_ms = 2000;
+		if (getenv("UPLINK_BATCH")) /* for measurements */
+			o.batch_max_events = (size_t)strtoul(getenv("UPLINK_BATCH"), NULL, 10);
+		if (cg_uplink_open(&o, &u, &err)) {
+			fprintf(stderr, "open: %s\n", cg_error_message(&err));
+			return 1;
+		}
+		cg_uplink_set_status(u, 1, 0, "fallback");
+		t0 = now_s();
+		for (unsigned i = from; i < to; i++) {
+			static const char *const cat[] = { "process", "file", "network" };
+			static const char *const sev[] = { "low", "medium", "high", "critical" };
+			int n = snprintf(line, sizeof(line),
+					 "{\"id\":\"%s-%06u\",\"time\":\"%s\",\"category\":\"%s\","
+					 "\"rule\":\"r.test\",\"severity\":\"%s\",\"action\":\"alert\","
+					 "\"message\":\"uplink test %u\",\"container\":{\"id\":\"c1\","
+					 "\"name\":\"web\",\"image\":\"nginx:1.25\"},"
+					 "\"process\":{\"pid\":%u,\"exe\":\"/bin/sh\"}}",
+					 argv[6], i, now, cat[i % 3], sev[i % 4], i, 100 + i % 1000);
+			if (cg_uplink_push(u, line, (size_t)n, &err)) {
+				fprintf(stderr, "push: %s\n", cg_error_message(&err));
+				cg_uplink_close(u, 0);
+				return 1;
+			}
+		}
+		deadline = t0 + wait / 1000.0;
+		for (;;) {
+			cg_uplink_stats(u, &st);
+			if (st.journal.pending_records == 0 || now_s() >= deadline)
+				break;
+			sleep_ms(10);
+		}
+		t1 = now_s();
+		cg_uplink_stats(u, &st);
+		left = cg_uplink_close(u, now_s() < deadline ? (unsigned)((deadline - now_s()) * 1000) : 0);
+		printf("pending %" PRIu64 " delivered %" PRIu64 " rejected %" PRIu64 " retries %" PRIu64
+		       " seconds %.3f rate %.0f\n", left, st.delivered, st.rejected, st.retries,
+		       t1 - t0, to > from ? (to - from) / (t1 - t0) : 0.0);
+		return 0;
+	}
+	fprintf(stderr, "usage: see tests/unit/test_uplink.c\n");
+	return 2;
+}
 
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1 && strcmp(argv[1], "--drive") == 0)
+		return drive(argc, argv);
 	cg_log_set(log_cb, NULL, CG_LOG_DEBUG);
 	return cgt_run_(argv[0], cases, sizeof(cases) / sizeof(cases[0]), argc, argv);
 }
