@@ -48,11 +48,13 @@ rm -rf "$RUNC_ROOT/garbage" "$RUNC_ROOT/huge" "$RUNC_ROOT/badbundle"
 # --- containers that exit at once, and a thousand short-lived ones ---------------------
 runc_bundle "$T_TMP/short" image=test/short:1 seccomp nnp_on args=true
 t0=$(date +%s)
+pids=()
 for i in $(seq 1 1000); do
 	runc --root "$RUNC_ROOT" run -b "$T_TMP/short" "short$i" </dev/null >/dev/null 2>&1 &
-	[ $((i % 4)) = 0 ] && wait
+	pids+=($!)
+	if [ ${#pids[@]} = 4 ]; then wait "${pids[@]}"; pids=(); fi
 done
-wait
+[ ${#pids[@]} = 0 ] || wait "${pids[@]}"
 t1=$(date +%s)
 echo "  1000 short-lived containers in $((t1 - t0)) s"
 check "the agent survives 1000 short-lived containers" kill -0 "$AGENT_PID"
