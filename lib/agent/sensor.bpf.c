@@ -38,8 +38,10 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 cfg_agent_tgid = 0;
 const volatile __u32 cfg_host_pidns = 0;
 const volatile __u32 cfg_all = 0;
-/* Set by user space at run time (.bss): restrict to the cgroups map. */
+/* Set by user space at run time (.bss): restrict to the cgroups map; wake the
+ * reader only once wake_bytes of records wait (0: for every record). */
 volatile __u32 use_cgroups = 0;
+volatile __u64 wake_bytes = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -73,10 +75,12 @@ struct pending {
 	__s32 nr;
 	__u32 pad;
 };
+/* per task (freed with it): cheaper than a hash keyed by tid, and nothing leaks
+ * when a thread dies inside the call */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, CG_SENSOR_PENDING_MAX);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pending);
 } pending SEC(".maps");
 
@@ -160,7 +164,13 @@ static __always_inline void count_drop(void)
 
 static __always_inline void emit(struct cg_sev *e)
 {
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+	__u64 flags = 0;
+
+	if (e->kind == CG_SEV_KILLED)
+		flags = BPF_RB_FORCE_WAKEUP;
+	else if (wake_bytes && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wake_bytes)
+		flags = BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
 		count_drop();
 }
 
@@ -504,30 +514,31 @@ int enter_dup3(struct trace_event_raw_sys_enter *ctx) { return dup_rec(ctx); }
 
 static __always_inline int remember(int nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
 {
-	__u32 tid;
-	struct pending p = {};
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pending *p;
 
 	if (!current_traced())
 		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	p.nr = nr;
-	p.a[0] = a0;
-	p.a[1] = a1;
-	p.a[2] = a2;
-	p.a[3] = a3;
-	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+	p = bpf_task_storage_get(&pending, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p)
+		return 0;
+	p->nr = nr;
+	p->a[0] = a0;
+	p->a[1] = a1;
+	p->a[2] = a2;
+	p->a[3] = a3;
 	return 0;
 }
 
-/* The pending entry of this thread (copied out and removed), or false. */
+/* The pending entry of this thread (copied out and cleared), or false. */
 static __always_inline bool take(struct pending *out)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	if (!p)
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pending *p = bpf_task_storage_get(&pending, t, 0, 0);
+	if (!p || !p->nr)
 		return false;
 	*out = *p;
-	bpf_map_delete_elem(&pending, &tid);
+	p->nr = 0;
 	return true;
 }
 
@@ -559,7 +570,6 @@ int enter_openat2(struct trace_event_raw_sys_enter *ctx)
 static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct cg_sensor_prefix_key pk = {};
 	struct cg_sensor_obj_key ok = {};
 	struct pending p;
@@ -570,15 +580,7 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!take(&p))
 		return 0;
-	e = fill(CG_SEV_OPEN, p.nr, t, pid_tgid, bpf_get_current_cgroup_id(),
-		 task_pidns(t));
-	if (!e)
-		return 0;
-	e->flags = p.a[1];
-	e->mode = p.a[3];
-	e->ret = ret;
-	e->args[0] = (__s64)(int)p.a[2]; /* dirfd */
-	e->args[1] = p.a[1];
+	/* decided before the record is built: most opens are not reported */
 	report = (p.a[1] & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
 	if (ret >= 0) {
 		struct file *f = fd_file(t, ret);
@@ -587,21 +589,32 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 		if (ino) {
 			ok.ino = BPF_CORE_READ(ino, i_ino);
 			ok.dev = BPF_CORE_READ(ino, i_sb, s_dev);
-			e->dev = ok.dev;
-			e->ino = ok.ino;
 			if (!report && bpf_map_lookup_elem(&sensitive_objects, &ok))
 				report = true;
 		}
 	}
-	user_str(e->path, p.a[0]);
-	if (!report && e->path[0] == '/') {
+	if (!report && p.a[0]) {
+		/* the path's first bytes against the prefixes (longest-prefix match) */
+		bpf_probe_read_user_str(pk.data, sizeof(pk.data), (const void *)p.a[0]);
 		pk.prefixlen = CG_SENSOR_PREFIX_MAX * 8;
-		__builtin_memcpy(pk.data, e->path, CG_SENSOR_PREFIX_MAX);
-		if (bpf_map_lookup_elem(&sensitive_prefixes, &pk))
+		if (pk.data[0] == '/' && bpf_map_lookup_elem(&sensitive_prefixes, &pk))
 			report = true;
 	}
-	if (report)
-		emit(e);
+	if (!report)
+		return 0;
+	e = fill(CG_SEV_OPEN, p.nr, t, bpf_get_current_pid_tgid(), bpf_get_current_cgroup_id(),
+		 task_pidns(t));
+	if (!e)
+		return 0;
+	e->flags = p.a[1];
+	e->mode = p.a[3];
+	e->ret = ret;
+	e->args[0] = (__s64)(int)p.a[2]; /* dirfd */
+	e->args[1] = p.a[1];
+	e->dev = ok.dev;
+	e->ino = ok.ino;
+	user_str(e->path, p.a[0]);
+	emit(e);
 	return 0;
 }
 SEC("tp/syscalls/sys_exit_open")
