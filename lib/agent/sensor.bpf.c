@@ -42,6 +42,8 @@ const volatile __u32 cfg_all = 0;
  * reader only once wake_bytes of records wait (0: for every record). */
 volatile __u32 use_cgroups = 0;
 volatile __u64 wake_bytes = 0;
+/* entries in sensitive_objects (0: opens need no identity check) */
+volatile __u32 n_objects = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -72,7 +74,9 @@ struct {
 /* A syscall seen at entry whose record is made at exit: tid -> arguments. */
 struct pending {
 	__u64 a[4];
-	__s32 nr;
+	__s32 nr;       /* 0: nothing pending */
+	__u32 report;   /* decided at entry: report it */
+	__u32 pidns;    /* the task's pid namespace, cached (it never changes) */
 	__u32 pad;
 };
 /* per task (freed with it): cheaper than a hash keyed by tid, and nothing leaks
@@ -202,26 +206,45 @@ static __always_inline struct cg_sev *fill(__u32 kind, int nr, struct task_struc
 	return e;
 }
 
+/* Is the current task traced? Its pid namespace is cached in its task storage
+ * (*slot, may be NULL), which saves the pointer chase on every system call. */
+static __always_inline bool traced_current(__u32 tgid, __u64 cgid, __u32 *pidns,
+					   struct pending **slot)
+{
+	struct task_struct *t;
+	struct pending *p;
+
+	if (tgid == cfg_agent_tgid)
+		return false;
+	if (use_cgroups && !bpf_map_lookup_elem(&cgroups, &cgid))
+		return false;
+	t = bpf_get_current_task_btf();
+	p = bpf_task_storage_get(&pending, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (p) {
+		if (!p->pidns)
+			p->pidns = task_pidns(t);
+		*pidns = p->pidns;
+	} else {
+		*pidns = task_pidns(t);
+	}
+	*slot = p;
+	if (!use_cgroups && !cfg_all && *pidns == cfg_host_pidns)
+		return false;
+	return true;
+}
+
 /* The record for the current task when it is traced, else NULL. */
 static __always_inline struct cg_sev *begin(__u32 kind, int nr)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 cgid = bpf_get_current_cgroup_id();
+	struct pending *slot;
 	__u32 pidns = 0;
 
-	if (!traced_task(t, pid_tgid >> 32, cgid, &pidns))
+	if (!traced_current(pid_tgid >> 32, cgid, &pidns, &slot))
 		return NULL;
 	return fill(kind, nr, t, pid_tgid, cgid, pidns);
-}
-
-/* Is the current task traced (for the entry half of exit-time records)? */
-static __always_inline bool current_traced(void)
-{
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	__u32 pidns = 0;
-	return traced_task(t, bpf_get_current_pid_tgid() >> 32, bpf_get_current_cgroup_id(),
-			   &pidns);
 }
 
 static __always_inline struct file *fd_file(struct task_struct *t, long fd)
@@ -512,22 +535,30 @@ int enter_dup3(struct trace_event_raw_sys_enter *ctx) { return dup_rec(ctx); }
 
 /* ---- system calls reported at exit ---------------------------------------------- */
 
-static __always_inline int remember(int nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+static __always_inline int remember(int nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3,
+				    __u32 report, struct pending *p)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct pending *p;
-
-	if (!current_traced())
-		return 0;
-	p = bpf_task_storage_get(&pending, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!p)
 		return 0;
 	p->nr = nr;
+	p->report = report;
 	p->a[0] = a0;
 	p->a[1] = a1;
 	p->a[2] = a2;
 	p->a[3] = a3;
 	return 0;
+}
+
+/* The slot of the current task when it is traced, else NULL. */
+static __always_inline struct pending *traced_slot(void)
+{
+	struct pending *p = NULL;
+	__u32 pidns;
+
+	if (!traced_current(bpf_get_current_pid_tgid() >> 32, bpf_get_current_cgroup_id(),
+			    &pidns, &p))
+		return NULL;
+	return p;
 }
 
 /* The pending entry of this thread (copied out and cleared), or false. */
@@ -542,21 +573,52 @@ static __always_inline bool take(struct pending *out)
 	return true;
 }
 
+/* Does the absolute path at user address ptr begin with a sensitive prefix? */
+static __always_inline bool sensitive_path(__u64 ptr)
+{
+	struct cg_sensor_prefix_key pk = {};
+
+	if (!ptr)
+		return false;
+	bpf_probe_read_user_str(pk.data, sizeof(pk.data), (const void *)ptr);
+	pk.prefixlen = CG_SENSOR_PREFIX_MAX * 8;
+	return pk.data[0] == '/' && bpf_map_lookup_elem(&sensitive_prefixes, &pk);
+}
+
+/* The entry half of an open: decide what can be decided now (write flags; the path,
+ * unless objects are watched: then the exit half looks at the object first). */
+static __always_inline int open_enter(int nr, __u64 path, __u64 flags, __u64 dirfd,
+				      __u64 mode)
+{
+	struct pending *p = traced_slot();
+	__u32 report;
+
+	if (!p)
+		return 0;
+	report = (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+	if (!report && !n_objects) {
+		if (!sensitive_path(path))
+			return 0;
+		report = 1;
+	}
+	return remember(nr, path, flags, dirfd, mode, report, p);
+}
+
 /* open family: a[0] = path pointer, a[1] = flags, a[2] = dirfd, a[3] = mode */
 SEC("tp/syscalls/sys_enter_open")
 int enter_open(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], ctx->args[1], -100, ctx->args[2]);
+	return open_enter(ctx->id, ctx->args[0], ctx->args[1], -100, ctx->args[2]);
 }
 SEC("tp/syscalls/sys_enter_creat")
 int enter_creat(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], O_CREAT | O_WRONLY | O_TRUNC, -100, ctx->args[1]);
+	return open_enter(ctx->id, ctx->args[0], O_CREAT | O_WRONLY | O_TRUNC, -100, ctx->args[1]);
 }
 SEC("tp/syscalls/sys_enter_openat")
 int enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[1], ctx->args[2], ctx->args[0], ctx->args[3]);
+	return open_enter(ctx->id, ctx->args[1], ctx->args[2], ctx->args[0], ctx->args[3]);
 }
 SEC("tp/syscalls/sys_enter_openat2")
 int enter_openat2(struct trace_event_raw_sys_enter *ctx)
@@ -564,13 +626,12 @@ int enter_openat2(struct trace_event_raw_sys_enter *ctx)
 	struct open_how how = {};
 	if (ctx->args[2])
 		bpf_probe_read_user(&how, sizeof(how), (const void *)ctx->args[2]);
-	return remember(ctx->id, ctx->args[1], how.flags, ctx->args[0], how.mode);
+	return open_enter(ctx->id, ctx->args[1], how.flags, ctx->args[0], how.mode);
 }
 
 static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct cg_sensor_prefix_key pk = {};
 	struct cg_sensor_obj_key ok = {};
 	struct pending p;
 	struct cg_sev *e;
@@ -580,8 +641,7 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!take(&p))
 		return 0;
-	/* decided before the record is built: most opens are not reported */
-	report = (p.a[1] & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+	report = p.report;
 	if (ret >= 0) {
 		struct file *f = fd_file(t, ret);
 		if (f)
@@ -593,13 +653,8 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 				report = true;
 		}
 	}
-	if (!report && p.a[0]) {
-		/* the path's first bytes against the prefixes (longest-prefix match) */
-		bpf_probe_read_user_str(pk.data, sizeof(pk.data), (const void *)p.a[0]);
-		pk.prefixlen = CG_SENSOR_PREFIX_MAX * 8;
-		if (pk.data[0] == '/' && bpf_map_lookup_elem(&sensitive_prefixes, &pk))
-			report = true;
-	}
+	if (!report && n_objects) /* the entry half left the path to us */
+		report = sensitive_path(p.a[0]);
 	if (!report)
 		return 0;
 	e = fill(CG_SEV_OPEN, p.nr, t, bpf_get_current_pid_tgid(), bpf_get_current_cgroup_id(),
@@ -630,7 +685,7 @@ int exit_openat2(struct trace_event_raw_sys_exit *ctx) { return open_exit(ctx); 
 SEC("tp/syscalls/sys_enter_connect")
 int enter_connect(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], ctx->args[1], ctx->args[2], 0);
+	return remember(ctx->id, ctx->args[0], ctx->args[1], ctx->args[2], 0, 1, traced_slot());
 }
 SEC("tp/syscalls/sys_exit_connect")
 int exit_connect(struct trace_event_raw_sys_exit *ctx)
@@ -673,12 +728,12 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_enter_accept")
 int enter_accept(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], 0, 0, 0);
+	return remember(ctx->id, ctx->args[0], 0, 0, 0, 1, traced_slot());
 }
 SEC("tp/syscalls/sys_enter_accept4")
 int enter_accept4(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], 0, 0, 0);
+	return remember(ctx->id, ctx->args[0], 0, 0, 0, 1, traced_slot());
 }
 static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)
 {

@@ -562,9 +562,14 @@ cg_err_t cg_sensor_watch_object(struct cg_sensor *s, unsigned long long dev,
 	if (s->backend != CG_SENSOR_BPF)
 		return cg_sensor_fb_watch_object(s, dev, ino, err);
 	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sensitive_objects), &k, &one,
-				BPF_ANY) != 0)
+				BPF_NOEXIST) != 0) {
+		if (errno == EEXIST)
+			return CG_OK;
 		return cg_error_set(err, errno == E2BIG ? CG_ERR_LIMIT : CG_ERR_IO,
 				    "watch object %llu:%llu: %s", dev, ino, strerror(errno));
+	}
+	/* from now on every open's object is looked at */
+	s->skel->bss->n_objects++;
 	return CG_OK;
 }
 
