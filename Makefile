@@ -85,7 +85,7 @@ $(GEN)/%.skel.h: $(GEN)/%.bpf.o
 	bpftool gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 .PRECIOUS: $(GEN)/%.bpf.o
 $(BUILD)/obj/lib/agent/sensor.o: $(GEN)/sensor.skel.h
-$(BUILD)/obj/lib/agent/sensor.o: CFLAGS += -I$(GEN)
+$(BUILD)/obj/lib/agent/sensor.o: CFLAGS += -isystem $(GEN)
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -570,7 +570,8 @@ cg_err_t cg_envcheck(const char *config_json, size_t len, pid_t pid,
 		struct cg_envfinding *nv = realloc(*out, (*n + o.n + 1) * sizeof(*nv));
 		if (!nv)
 			CG_FAIL(rc, cg_error_set(err, CG_ERR_NOMEM, "out of memory"));
-		memcpy(nv + *n, o.v, o.n * sizeof(*nv));
+		if (o.n)
+			memcpy(nv + *n, o.v, o.n * sizeof(*nv));
 		*out = nv;
 		*n += o.n;
 		free(o.v);

@@ -38,8 +38,12 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 cfg_agent_tgid = 0;
 const volatile __u32 cfg_host_pidns = 0;
 const volatile __u32 cfg_all = 0;
-/* Set by user space at run time (.bss): restrict to the cgroups map. */
+/* Set by user space at run time (.bss): restrict to the cgroups map; wake the
+ * reader only once wake_bytes of records wait (0: for every record). */
 volatile __u32 use_cgroups = 0;
+volatile __u64 wake_bytes = 0;
+/* entries in sensitive_objects (0: opens need no identity check) */
+volatile __u32 n_objects = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -70,13 +74,17 @@ struct {
 /* A syscall seen at entry whose record is made at exit: tid -> arguments. */
 struct pending {
 	__u64 a[4];
-	__s32 nr;
+	__s32 nr;       /* 0: nothing pending */
+	__u32 report;   /* decided at entry: report it */
+	__u32 pidns;    /* the task's pid namespace, cached (it never changes) */
 	__u32 pad;
 };
+/* per task (freed with it): cheaper than a hash keyed by tid, and nothing leaks
+ * when a thread dies inside the call */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, CG_SENSOR_PENDING_MAX);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pending);
 } pending SEC(".maps");
 
@@ -160,7 +168,13 @@ static __always_inline void count_drop(void)
 
 static __always_inline void emit(struct cg_sev *e)
 {
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+	__u64 flags = 0;
+
+	if (e->kind == CG_SEV_KILLED)
+		flags = BPF_RB_FORCE_WAKEUP;
+	else if (wake_bytes && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wake_bytes)
+		flags = BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
 		count_drop();
 }
 
@@ -192,26 +206,45 @@ static __always_inline struct cg_sev *fill(__u32 kind, int nr, struct task_struc
 	return e;
 }
 
+/* Is the current task traced? Its pid namespace is cached in its task storage
+ * (*slot, may be NULL), which saves the pointer chase on every system call. */
+static __always_inline bool traced_current(__u32 tgid, __u64 cgid, __u32 *pidns,
+					   struct pending **slot)
+{
+	struct task_struct *t;
+	struct pending *p;
+
+	if (tgid == cfg_agent_tgid)
+		return false;
+	if (use_cgroups && !bpf_map_lookup_elem(&cgroups, &cgid))
+		return false;
+	t = bpf_get_current_task_btf();
+	p = bpf_task_storage_get(&pending, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (p) {
+		if (!p->pidns)
+			p->pidns = task_pidns(t);
+		*pidns = p->pidns;
+	} else {
+		*pidns = task_pidns(t);
+	}
+	*slot = p;
+	if (!use_cgroups && !cfg_all && *pidns == cfg_host_pidns)
+		return false;
+	return true;
+}
+
 /* The record for the current task when it is traced, else NULL. */
 static __always_inline struct cg_sev *begin(__u32 kind, int nr)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 cgid = bpf_get_current_cgroup_id();
+	struct pending *slot;
 	__u32 pidns = 0;
 
-	if (!traced_task(t, pid_tgid >> 32, cgid, &pidns))
+	if (!traced_current(pid_tgid >> 32, cgid, &pidns, &slot))
 		return NULL;
 	return fill(kind, nr, t, pid_tgid, cgid, pidns);
-}
-
-/* Is the current task traced (for the entry half of exit-time records)? */
-static __always_inline bool current_traced(void)
-{
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	__u32 pidns = 0;
-	return traced_task(t, bpf_get_current_pid_tgid() >> 32, bpf_get_current_cgroup_id(),
-			   &pidns);
 }
 
 static __always_inline struct file *fd_file(struct task_struct *t, long fd)
@@ -534,50 +567,90 @@ int enter_dup3(struct trace_event_raw_sys_enter *ctx) { return dup_rec(ctx); }
 
 /* ---- system calls reported at exit ---------------------------------------------- */
 
-static __always_inline int remember(int nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
+static __always_inline int remember(int nr, __u64 a0, __u64 a1, __u64 a2, __u64 a3,
+				    __u32 report, struct pending *p)
 {
-	__u32 tid;
-	struct pending p = {};
-
-	if (!current_traced())
+	if (!p)
 		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	p.nr = nr;
-	p.a[0] = a0;
-	p.a[1] = a1;
-	p.a[2] = a2;
-	p.a[3] = a3;
-	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+	p->nr = nr;
+	p->report = report;
+	p->a[0] = a0;
+	p->a[1] = a1;
+	p->a[2] = a2;
+	p->a[3] = a3;
 	return 0;
 }
 
-/* The pending entry of this thread (copied out and removed), or false. */
+/* The slot of the current task when it is traced, else NULL. */
+static __always_inline struct pending *traced_slot(void)
+{
+	struct pending *p = NULL;
+	__u32 pidns;
+
+	if (!traced_current(bpf_get_current_pid_tgid() >> 32, bpf_get_current_cgroup_id(),
+			    &pidns, &p))
+		return NULL;
+	return p;
+}
+
+/* The pending entry of this thread (copied out and cleared), or false. */
 static __always_inline bool take(struct pending *out)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
-	if (!p)
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pending *p = bpf_task_storage_get(&pending, t, 0, 0);
+	if (!p || !p->nr)
 		return false;
 	*out = *p;
-	bpf_map_delete_elem(&pending, &tid);
+	p->nr = 0;
 	return true;
+}
+
+/* Does the absolute path at user address ptr begin with a sensitive prefix? */
+static __always_inline bool sensitive_path(__u64 ptr)
+{
+	struct cg_sensor_prefix_key pk = {};
+
+	if (!ptr)
+		return false;
+	bpf_probe_read_user_str(pk.data, sizeof(pk.data), (const void *)ptr);
+	pk.prefixlen = CG_SENSOR_PREFIX_MAX * 8;
+	return pk.data[0] == '/' && bpf_map_lookup_elem(&sensitive_prefixes, &pk);
+}
+
+/* The entry half of an open: decide what can be decided now (write flags; the path,
+ * unless objects are watched: then the exit half looks at the object first). */
+static __always_inline int open_enter(int nr, __u64 path, __u64 flags, __u64 dirfd,
+				      __u64 mode)
+{
+	struct pending *p = traced_slot();
+	__u32 report;
+
+	if (!p)
+		return 0;
+	report = (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+	if (!report && !n_objects) {
+		if (!sensitive_path(path))
+			return 0;
+		report = 1;
+	}
+	return remember(nr, path, flags, dirfd, mode, report, p);
 }
 
 /* open family: a[0] = path pointer, a[1] = flags, a[2] = dirfd, a[3] = mode */
 SEC("tp/syscalls/sys_enter_open")
 int enter_open(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], ctx->args[1], -100, ctx->args[2]);
+	return open_enter(ctx->id, ctx->args[0], ctx->args[1], -100, ctx->args[2]);
 }
 SEC("tp/syscalls/sys_enter_creat")
 int enter_creat(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], O_CREAT | O_WRONLY | O_TRUNC, -100, ctx->args[1]);
+	return open_enter(ctx->id, ctx->args[0], O_CREAT | O_WRONLY | O_TRUNC, -100, ctx->args[1]);
 }
 SEC("tp/syscalls/sys_enter_openat")
 int enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[1], ctx->args[2], ctx->args[0], ctx->args[3]);
+	return open_enter(ctx->id, ctx->args[1], ctx->args[2], ctx->args[0], ctx->args[3]);
 }
 SEC("tp/syscalls/sys_enter_openat2")
 int enter_openat2(struct trace_event_raw_sys_enter *ctx)
@@ -585,14 +658,12 @@ int enter_openat2(struct trace_event_raw_sys_enter *ctx)
 	struct open_how how = {};
 	if (ctx->args[2])
 		bpf_probe_read_user(&how, sizeof(how), (const void *)ctx->args[2]);
-	return remember(ctx->id, ctx->args[1], how.flags, ctx->args[0], how.mode);
+	return open_enter(ctx->id, ctx->args[1], how.flags, ctx->args[0], how.mode);
 }
 
 static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct cg_sensor_prefix_key pk = {};
 	struct cg_sensor_obj_key ok = {};
 	struct pending p;
 	struct cg_sev *e;
@@ -602,7 +673,23 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!take(&p))
 		return 0;
-	e = fill(CG_SEV_OPEN, p.nr, t, pid_tgid, bpf_get_current_cgroup_id(),
+	report = p.report;
+	if (ret >= 0) {
+		struct file *f = fd_file(t, ret);
+		if (f)
+			ino = BPF_CORE_READ(f, f_inode);
+		if (ino) {
+			ok.ino = BPF_CORE_READ(ino, i_ino);
+			ok.dev = BPF_CORE_READ(ino, i_sb, s_dev);
+			if (!report && bpf_map_lookup_elem(&sensitive_objects, &ok))
+				report = true;
+		}
+	}
+	if (!report && n_objects) /* the entry half left the path to us */
+		report = sensitive_path(p.a[0]);
+	if (!report)
+		return 0;
+	e = fill(CG_SEV_OPEN, p.nr, t, bpf_get_current_pid_tgid(), bpf_get_current_cgroup_id(),
 		 task_pidns(t));
 	if (!e)
 		return 0;
@@ -611,29 +698,10 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 	e->ret = ret;
 	e->args[0] = (__s64)(int)p.a[2]; /* dirfd */
 	e->args[1] = p.a[1];
-	report = (p.a[1] & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
-	if (ret >= 0) {
-		struct file *f = fd_file(t, ret);
-		if (f)
-			ino = BPF_CORE_READ(f, f_inode);
-		if (ino) {
-			ok.ino = BPF_CORE_READ(ino, i_ino);
-			ok.dev = BPF_CORE_READ(ino, i_sb, s_dev);
-			e->dev = ok.dev;
-			e->ino = ok.ino;
-			if (!report && bpf_map_lookup_elem(&sensitive_objects, &ok))
-				report = true;
-		}
-	}
+	e->dev = ok.dev;
+	e->ino = ok.ino;
 	user_str(e->path, p.a[0]);
-	if (!report && e->path[0] == '/') {
-		pk.prefixlen = CG_SENSOR_PREFIX_MAX * 8;
-		__builtin_memcpy(pk.data, e->path, CG_SENSOR_PREFIX_MAX);
-		if (bpf_map_lookup_elem(&sensitive_prefixes, &pk))
-			report = true;
-	}
-	if (report)
-		emit(e);
+	emit(e);
 	return 0;
 }
 SEC("tp/syscalls/sys_exit_open")
@@ -649,7 +717,7 @@ int exit_openat2(struct trace_event_raw_sys_exit *ctx) { return open_exit(ctx); 
 SEC("tp/syscalls/sys_enter_connect")
 int enter_connect(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], ctx->args[1], ctx->args[2], 0);
+	return remember(ctx->id, ctx->args[0], ctx->args[1], ctx->args[2], 0, 1, traced_slot());
 }
 SEC("tp/syscalls/sys_exit_connect")
 int exit_connect(struct trace_event_raw_sys_exit *ctx)
@@ -692,12 +760,12 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_enter_accept")
 int enter_accept(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], 0, 0, 0);
+	return remember(ctx->id, ctx->args[0], 0, 0, 0, 1, traced_slot());
 }
 SEC("tp/syscalls/sys_enter_accept4")
 int enter_accept4(struct trace_event_raw_sys_enter *ctx)
 {
-	return remember(ctx->id, ctx->args[0], 0, 0, 0);
+	return remember(ctx->id, ctx->args[0], 0, 0, 0, 1, traced_slot());
 }
 static __always_inline int accept_exit(struct trace_event_raw_sys_exit *ctx)
 {

@@ -42,6 +42,8 @@ unsigned long long cg_sensor_kdev(unsigned long long st_dev)
 }
 
 /* libbpf's messages go to the library's log callback, never to stderr. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -57,6 +59,7 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 		cg_debug("libbpf: %s", msg);
 	return 0;
 }
+#pragma GCC diagnostic pop
 
 static cg_err_t own_pidns(unsigned int *out, struct cg_error *err)
 {
@@ -100,7 +103,8 @@ cg_err_t cg_sensor_check_paths(char *const *paths, size_t n, struct cg_error *er
 	return CG_OK;
 }
 
-static cg_err_t put_prefixes(struct cg_sensor *s, char *const *p, size_t n, struct cg_error *err)
+static cg_err_t put_prefixes(struct cg_sensor *s, const char *const *p, size_t n,
+			     struct cg_error *err)
 {
 	int fd = bpf_map__fd(s->skel->maps.sensitive_prefixes);
 	struct cg_sensor_prefix_key k, next;
@@ -112,10 +116,10 @@ static cg_err_t put_prefixes(struct cg_sensor *s, char *const *p, size_t n, stru
 				    CG_SENSOR_PREFIXES_MAX);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = p[i] ? strlen(p[i]) : 0;
-		if (len == 0 || p[i][0] != '/' || len > CG_SENSOR_PREFIX_MAX)
+		if (len == 0 || p[i][0] != '/' || len >= CG_SENSOR_PREFIX_MAX)
 			return cg_error_set(err, CG_ERR_ARG,
 					    "sensitive prefix %zu: must be absolute, 1..%d bytes", i,
-					    CG_SENSOR_PREFIX_MAX);
+					    CG_SENSOR_PREFIX_MAX - 1);
 	}
 	/* clear, then insert */
 	more = bpf_map_get_next_key(fd, NULL, &k) == 0;
@@ -218,7 +222,7 @@ static cg_err_t bpf_open(struct cg_sensor *s, size_t rb_bytes, struct cg_error *
 		s->links[s->n_links++] = link;
 	}
 	{
-		cg_err_t rc = put_prefixes(s, (char *const *)default_prefixes,
+		cg_err_t rc = put_prefixes(s, default_prefixes,
 					   CG_ARRAY_LEN(default_prefixes), err);
 		if (rc)
 			return rc;
@@ -558,9 +562,14 @@ cg_err_t cg_sensor_watch_object(struct cg_sensor *s, unsigned long long dev,
 	if (s->backend != CG_SENSOR_BPF)
 		return cg_sensor_fb_watch_object(s, dev, ino, err);
 	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.sensitive_objects), &k, &one,
-				BPF_ANY) != 0)
+				BPF_NOEXIST) != 0) {
+		if (errno == EEXIST)
+			return CG_OK;
 		return cg_error_set(err, errno == E2BIG ? CG_ERR_LIMIT : CG_ERR_IO,
 				    "watch object %llu:%llu: %s", dev, ino, strerror(errno));
+	}
+	/* from now on every open's object is looked at */
+	s->skel->bss->n_objects++;
 	return CG_OK;
 }
 
@@ -607,7 +616,7 @@ cg_err_t cg_sensor_restrict_cgroup(struct cg_sensor *s, unsigned long long cgid,
 	return CG_OK;
 }
 
-cg_err_t cg_sensor_set_sensitive_prefixes(struct cg_sensor *s, char *const *prefixes, size_t n,
+cg_err_t cg_sensor_set_sensitive_prefixes(struct cg_sensor *s, const char *const *prefixes, size_t n,
 					  struct cg_error *err)
 {
 	if (!s || (n && !prefixes))
@@ -615,4 +624,13 @@ cg_err_t cg_sensor_set_sensitive_prefixes(struct cg_sensor *s, char *const *pref
 	if (s->backend != CG_SENSOR_BPF)
 		return CG_OK; /* the fallback reports every open it is given to watch */
 	return put_prefixes(s, prefixes, n, err);
+}
+
+cg_err_t cg_sensor_set_wakeup(struct cg_sensor *s, size_t bytes, struct cg_error *err)
+{
+	if (!s)
+		return cg_error_set(err, CG_ERR_ARG, "wakeup: no sensor");
+	if (s->backend == CG_SENSOR_BPF)
+		s->skel->bss->wake_bytes = bytes;
+	return CG_OK;
 }

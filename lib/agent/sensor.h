@@ -68,8 +68,14 @@ cg_err_t cg_sensor_restrict_cgroup(struct cg_sensor *s, unsigned long long cgid,
 				   struct cg_error *err);
 /* Replace the path prefixes whose read-only opens are reported (default: /etc/,
  * /proc/, /sys/, /root/, /var/run/, /run/, /dev/, /boot/, /usr/bin/, /usr/sbin/,
- * /bin/, /sbin/, /lib). Each 1..32 bytes, absolute; at most 64. */
-cg_err_t cg_sensor_set_sensitive_prefixes(struct cg_sensor *s, char *const *prefixes, size_t n,
+ * /bin/, /sbin/, /lib). Each 1..31 bytes, absolute; at most 64. */
+cg_err_t cg_sensor_set_sensitive_prefixes(struct cg_sensor *s, const char *const *prefixes, size_t n,
 					  struct cg_error *err);
+/* Batch the reader's wake-ups: cg_sensor_fd() becomes readable only once bytes of
+ * records wait (CG_SEV_KILLED records still wake it at once); 0 (the default) wakes
+ * it for every record. With bytes > 0 the caller must also call cg_sensor_poll()
+ * on a timer (an epoll timeout of 20-50 ms): a trickle of records below the mark
+ * wakes nobody. Saves a wake-up per record under load (BPF only). */
+cg_err_t cg_sensor_set_wakeup(struct cg_sensor *s, size_t bytes, struct cg_error *err);
 
 #endif

@@ -20,7 +20,8 @@ struct cg_sensor_obj_key {
 };
 
 /* sensitive_prefixes: an LPM trie over the first CG_SENSOR_PREFIX_MAX bytes of an
- * absolute path; prefixlen in bits (8 * strlen(prefix)). */
+ * absolute path (read as a string: at most CG_SENSOR_PREFIX_MAX - 1 bytes and a NUL,
+ * so a prefix is 1..31 bytes); prefixlen in bits (8 * strlen(prefix)). */
 #define CG_SENSOR_PREFIX_MAX 32
 #define CG_SENSOR_PREFIXES_MAX 64
 struct cg_sensor_prefix_key {

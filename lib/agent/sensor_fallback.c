@@ -277,6 +277,7 @@ static int read_netlink(struct cg_sensor *s, cg_sensor_cb cb, void *arg, int *bu
 		}
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 			const struct cn_msg *cn;
+			struct proc_event pe;
 			if (h->nlmsg_type == NLMSG_ERROR || h->nlmsg_type == NLMSG_NOOP)
 				continue;
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(struct proc_event)))
@@ -284,7 +285,13 @@ static int read_netlink(struct cg_sensor *s, cg_sensor_cb cb, void *arg, int *bu
 			cn = NLMSG_DATA(h);
 			if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
 				continue;
-			count += proc_event(s, (const struct proc_event *)cn->data, cb, arg);
+			/* the event is 4-byte aligned in the message: copied out */
+			memset(&pe, 0, sizeof(pe));
+			memcpy(&pe, cn->data,
+			       h->nlmsg_len - NLMSG_LENGTH(sizeof(struct cn_msg)) < sizeof(pe)
+				       ? h->nlmsg_len - NLMSG_LENGTH(sizeof(struct cn_msg))
+				       : sizeof(pe));
+			count += proc_event(s, &pe, cb, arg);
 			(*budget)--;
 		}
 	}
@@ -359,11 +366,11 @@ cg_err_t cg_sensor_fb_open(struct cg_sensor *s, struct cg_error *err)
 	struct epoll_event ev;
 	struct statfs sfs;
 	static const char *const roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
-	struct {
-		struct nlmsghdr h;
-		struct cn_msg cn;
-		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) msg;
+	enum { MSG_LEN = NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(enum proc_cn_mcast_op)) };
+	char msg[NLMSG_SPACE(MSG_LEN)] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)msg;
+	struct cn_msg *cn = NLMSG_DATA(h);
+	enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
 
 	fb = calloc(1, sizeof(*fb));
 	if (!fb)
@@ -394,15 +401,15 @@ cg_err_t cg_sensor_fb_open(struct cg_sensor *s, struct cg_error *err)
 	if (bind(fb->nl, (struct sockaddr *)&sa, sizeof(sa)) != 0)
 		return cg_error_set(err, CG_ERR_UNSUPPORTED, "sensor fallback: proc connector: %s",
 				    strerror(errno));
-	memset(&msg, 0, sizeof(msg));
-	msg.h.nlmsg_len = sizeof(msg);
-	msg.h.nlmsg_type = NLMSG_DONE;
-	msg.h.nlmsg_pid = 0;
-	msg.cn.id.idx = CN_IDX_PROC;
-	msg.cn.id.val = CN_VAL_PROC;
-	msg.cn.len = sizeof(enum proc_cn_mcast_op);
-	msg.op = PROC_CN_MCAST_LISTEN;
-	if (send(fb->nl, &msg, sizeof(msg), 0) < 0)
+	memset(msg, 0, sizeof(msg));
+	h->nlmsg_len = MSG_LEN;
+	h->nlmsg_type = NLMSG_DONE;
+	h->nlmsg_pid = 0;
+	cn->id.idx = CN_IDX_PROC;
+	cn->id.val = CN_VAL_PROC;
+	cn->len = sizeof(op);
+	memcpy(cn->data, &op, sizeof(op));
+	if (send(fb->nl, msg, MSG_LEN, 0) < 0)
 		return cg_error_set(err, CG_ERR_UNSUPPORTED, "sensor fallback: proc connector: %s",
 				    strerror(errno));
 

@@ -419,6 +419,18 @@ static void t_whitelist(struct cgt *t)
 	CHECK_INT(t, cg_sensor_set_whitelist(s, ctr_cgid, false, NULL, 0, &err), CG_OK);
 	CHECK_INT(t, run("runc --root %s exec %s /bin/cat /etc/hostname >/dev/null 2>&1", runc_root,
 			 ctr_id), 0);
+
+	/* restricted to another cgroup: our container is not reported; then to ours */
+	collect(s, &r, 100, 2000);
+	r.n = 0;
+	CHECK_INT(t, cg_sensor_restrict_cgroup(s, 1, true, &err), CG_OK);
+	CHECK_INT(t, run("runc --root %s exec %s /bin/ls / >/dev/null 2>&1", runc_root, ctr_id), 0);
+	collect(s, &r, 100, 2000);
+	CHECK(t, find(&r, CG_SEV_EXEC, -1, "/bin/ls") == NULL);
+	CHECK_INT(t, cg_sensor_restrict_cgroup(s, ctr_cgid, true, &err), CG_OK);
+	CHECK_INT(t, run("runc --root %s exec %s /bin/ls / >/dev/null 2>&1", runc_root, ctr_id), 0);
+	collect(s, &r, 100, 2000);
+	CHECK(t, find(&r, CG_SEV_EXEC, -1, "/bin/ls") != NULL);
 	free(r.v);
 	cg_sensor_close(s);
 }
