@@ -1506,6 +1506,9 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 				uint64_t ticks;
 				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 					cg_debug("agent: timer: %s", strerror(errno));
+				/* records below the sensor's wake-up threshold */
+				if (cg_sensor_poll(a.sensor, on_record, &a, &e) < 0)
+					cg_warn("agent: sensor: %s", cg_error_message(&e));
 			}
 		}
 		if (reload && *reload) {
