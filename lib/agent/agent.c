@@ -1436,6 +1436,15 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 		cg_warn("agent: eBPF unavailable, running on the fallback sensor; not covered: %s",
 			cg_sensor_coverage(a.sensor));
 	watch_host_objects(&a);
+	{
+		/* Read-only opens the rules judge by path (account.shadow_read); host
+		 * objects are watched by inode above. Every other read is not sent to
+		 * user space: ld.so's reads of /etc and /lib alone would be most records. */
+		static const char *const ro_prefixes[] = {"/etc/shadow", "/etc/gshadow"};
+		if (cg_sensor_set_sensitive_prefixes(a.sensor, ro_prefixes, CG_ARRAY_LEN(ro_prefixes),
+						     err) != CG_OK)
+			goto done;
+	}
 
 	co.runc_roots = o->runc_roots;
 	co.n_runc_roots = o->n_runc_roots;
