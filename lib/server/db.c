@@ -367,6 +367,13 @@ void cg_db_rollback(struct cg_db *db)
 	db->depth--;
 }
 
+cg_err_t cg_db_checkpoint(struct cg_db *db, struct cg_error *err)
+{
+	if (db->kind != CG_DB_SQLITE)
+		return CG_OK;
+	return db->ops->script(db, "PRAGMA wal_checkpoint(PASSIVE)", err);
+}
+
 /* ---- statements ---------------------------------------------------------- */
 
 static cg_err_t check_args(const char *sql, size_t n, struct cg_error *err)

@@ -71,6 +71,11 @@ cg_err_t cg_db_query_int(struct cg_db *db, const char *sql, const struct cg_db_v
 cg_err_t cg_db_begin_read(struct cg_db *db, struct cg_error *err);
 /* Open transactions (0: none; 1: a transaction; more: savepoints). */
 unsigned cg_db_depth(const struct cg_db *db);
+/* SQLite: copy the write-ahead log into the database file now (PASSIVE: never
+ * waits for readers or writers), so the ingest path does not pay for it; a
+ * server runs this from a background thread every few seconds. PostgreSQL:
+ * nothing (the server checkpoints itself). */
+cg_err_t cg_db_checkpoint(struct cg_db *db, struct cg_error *err);
 /* The highest migration version compiled in. */
 int cg_db_schema_version(void);
 

@@ -128,6 +128,12 @@ static cg_err_t pg_script(struct cg_db *db, const char *sql, struct cg_error *er
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = pg_error(db, res, "exec", sql, err);
+	else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+		/* a statement of the transaction failed earlier: PostgreSQL rolled it
+		 * all back and says so only in the command tag */
+		rc = cg_error_set(err, CG_ERR_IO,
+				  "database %s: commit: the transaction was rolled back (a statement in it failed)",
+				  db->where);
 	PQclear(res);
 	return rc;
 }

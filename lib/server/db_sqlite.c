@@ -101,7 +101,11 @@ static cg_err_t sq_open(struct cg_db *db, const char *path, struct cg_error *err
 	sqlite3_busy_timeout(q->db, 10000);
 	if ((e = sq_script(db,
 			   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-			   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY",
+			   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+			   /* the event indexes are wide: 64 MiB of page cache a connection,
+			    * reads through mmap, checkpoints every 64 MiB of WAL */
+			   "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; "
+			   "PRAGMA wal_autocheckpoint=16384",
 			   err)))
 		goto fail;
 	return CG_OK;

@@ -283,21 +283,25 @@ static cg_err_t check_event(const cg_json *e, size_t idx, struct ev *ev, struct 
 			return cg_error_set(err, CG_ERR_INVALID, "event %zu: field \"action\": want a-z and _",
 					    idx);
 	}
-	/* the whole event, as stored, bounded */
+	/* the whole event, as stored, bounded: dumped straight into the batch's
+	 * buffer with its cap lowered to this event's share */
 	ev->body_off = before;
 	{
-		struct cg_buf one = CG_BUF_INIT(CG_EVENT_MAX_BYTES);
-		rc = cg_json_dump(e, CG_JSON_COMPACT, &one);
-		if (rc == CG_ERR_LIMIT)
+		size_t cap = bodies->max;
+		if (bodies->max - before > CG_EVENT_MAX_BYTES)
+			bodies->max = before + CG_EVENT_MAX_BYTES;
+		rc = cg_json_dump(e, CG_JSON_COMPACT, bodies);
+		bodies->max = cap;
+		if (rc == CG_ERR_LIMIT && cap - before > CG_EVENT_MAX_BYTES)
 			rc = cg_error_set(err, CG_ERR_LIMIT, "event %zu: larger than %d bytes", idx,
 					  CG_EVENT_MAX_BYTES);
+		else if (rc == CG_ERR_LIMIT)
+			rc = cg_error_set(err, rc, "events: batch larger than %zu bytes", cap);
 		else if (rc)
 			rc = cg_error_set(err, rc, "event %zu: %s", idx, cg_strerror(rc));
-		else if ((rc = cg_buf_append(bodies, one.data, one.len)) ||
-			 (rc = cg_buf_putc(bodies, '\0')))
-			rc = cg_error_set(err, rc, "events: batch larger than %zu bytes", bodies->max);
-		ev->body_len = one.len;
-		cg_buf_release(&one);
+		ev->body_len = bodies->len - before;
+		if (!rc && (rc = cg_buf_putc(bodies, '\0')))
+			rc = cg_error_set(err, rc, "events: batch larger than %zu bytes", cap);
 	}
 	return rc;
 }
