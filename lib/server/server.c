@@ -377,9 +377,10 @@ static void dispatch_locked(struct srv *s, struct srv_req *r)
 		}
 	}
 	if (!(rt->flags & RF_CHANGE)) {
-		/* heartbeats write: queue them here; an event batch is validated in
-		 * parallel and takes the store's write lock only for its inserts */
-		if ((rt->flags & RF_AGENT) && !(rt->flags & RF_BIG))
+		/* agent routes write (heartbeats, event batches): queue the writers
+		 * here rather than in SQLite's busy handler, whose waits time out
+		 * under load (a batch of 5,000 events takes a while) */
+		if (rt->flags & RF_AGENT)
 			srv_write_lock(r);
 		st = rt->handler(r);
 		r->status = st;
