@@ -667,7 +667,7 @@ cg_err_t cg_server_run(const struct cg_server_opts *opts, volatile sig_atomic_t 
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, s.o.threads,
 			     MHD_OPTION_CONNECTION_LIMIT, s.o.max_connections,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, s.o.max_connections,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, s.o.max_connections < 128 ? s.o.max_connections : 128u,
 			     MHD_OPTION_CONNECTION_TIMEOUT, s.o.connection_timeout,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
