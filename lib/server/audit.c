@@ -588,8 +588,12 @@ cg_err_t cg_audit_query(struct cg_db *db, const struct cg_audit_filter *f, cg_js
 		return cg_error_set(err, CG_ERR_INVALID, "filter offset: at most 1000000");
 	if ((rc = audit_where(f, &w, err)))
 		goto done;
-	if ((rc = cg_buf_printf(&sql, "SELECT count(*) FROM audit%s", cg_buf_str(&w.sql))) ||
-	    (rc = cg_db_query_int(db, cg_buf_str(&sql), w.v, w.n, &total, err)))
+	/* the total, capped like the event store's: an exact count of a broad
+	 * filter over a large trail costs more than the page */
+	w.v[w.n] = CG_DB_INTV(CG_AUDIT_TOTAL_CAP + 1);
+	if ((rc = cg_buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM audit%s LIMIT $%zu) AS m",
+				cg_buf_str(&w.sql), w.n + 1)) ||
+	    (rc = cg_db_query_int(db, cg_buf_str(&sql), w.v, w.n + 1, &total, err)))
 		goto done;
 	w.v[w.n] = CG_DB_INTV((int64_t)limit);
 	w.v[w.n + 1] = CG_DB_INTV((int64_t)f->offset);
@@ -604,7 +608,8 @@ cg_err_t cg_audit_query(struct cg_db *db, const struct cg_audit_filter *f, cg_js
 	for (size_t i = 0; i < cg_db_rows_count(r); i++)
 		if ((rc = cg_json_append(items, item_json(r, i))))
 			goto done;
-	if ((rc = cg_json_set_int(out, "total", total)) ||
+	if ((rc = cg_json_set_int(out, "total", total > CG_AUDIT_TOTAL_CAP ? CG_AUDIT_TOTAL_CAP : total)) ||
+	    (rc = cg_json_set_bool(out, "total_exact", total <= CG_AUDIT_TOTAL_CAP)) ||
 	    (rc = cg_json_set_int(out, "limit", (int64_t)limit)) ||
 	    (rc = cg_json_set_int(out, "offset", (int64_t)f->offset)))
 		goto done;

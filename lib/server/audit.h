@@ -16,6 +16,7 @@
 #define CG_AUDIT_FIELD_MAX 1024            /* bytes of each text field */
 #define CG_AUDIT_REQUEST_MAX (64 * 1024)  /* bytes of the request, as compact JSON */
 #define CG_AUDIT_PAGE_MAX 1000
+#define CG_AUDIT_TOTAL_CAP 10000           /* totals above this are reported as capped */
 #define CG_AUDIT_RETENTION_DAYS 180        /* the default retention (AUD-03: >= 6 months) */
 #define CG_AUDIT_HASH_LEN 64
 
@@ -70,7 +71,9 @@ struct cg_audit_filter {
 	bool ascending;            /* oldest first (default: newest first) */
 };
 
-/* {"total": N, "limit": L, "offset": O, "items": [record...]}; a record is
+/* {"total": N, "total_exact": bool, "limit": L, "offset": O, "items": [record...]}
+ * (total counts matches up to CG_AUDIT_TOTAL_CAP; above it total is the cap and
+ * total_exact false); a record is
  * {seq, trace_id, time (ms), event_name, event_type, source, user_name, source_ip,
  * resource_type, resource_id, resource_name, request (JSON), result_code, level,
  * prev_hash, hash}. Bad filters (unknown level or event type, limit > 1000)

@@ -45,5 +45,6 @@ check_eq "audit chain anchored" "$(psql -d cgtest -c 'SELECT count(*) FROM audit
 if [ -x "$BIN/bench/store" ]; then
 	"$BIN/bench/store" --db "$CG_TEST_PG_URL" --events 20000 >"$T_TMP/bench.out" 2>&1
 	check_eq "bench/store on PostgreSQL" "$?" 0
+	sed 's/^/  /' "$T_TMP/bench.out"
 fi
 finish
