@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,11 +205,28 @@ int srv_lookup(struct srv_req *r, const char *sql, const char *key, const char *
 	return 0;
 }
 
+void srv_write_lock(struct srv_req *r)
+{
+	if (r->wlocked || !r->srv || !r->srv->write_lock || cg_db_kind(r->db) != CG_DB_SQLITE)
+		return;
+	pthread_mutex_lock(r->srv->write_lock);
+	r->wlocked = true;
+}
+
+void srv_write_unlock(struct srv_req *r)
+{
+	if (!r->wlocked)
+		return;
+	pthread_mutex_unlock(r->srv->write_lock);
+	r->wlocked = false;
+}
+
 int srv_tx_begin(struct srv_req *r)
 {
 	struct cg_error err = { 0 };
 	if (cg_db_depth(r->db) > 0)
 		return 0;
+	srv_write_lock(r);
 	if (cg_db_begin(r->db, &err) != CG_OK)
 		return srv_fail(r, 500, "InternalError", "the store failed");
 	return 0;

@@ -87,6 +87,7 @@ struct srv_req {
 	char etag[80];
 	char allow[64];
 	bool commit_on_error; /* a failing change that must still be kept (failed login) */
+	bool wlocked;         /* holds the server's SQLite writer lock */
 
 	/* the audit record of a change */
 	const char *audit_event; /* overrides the route's name */
@@ -125,6 +126,9 @@ int srv_lookup(struct srv_req *r, const char *sql, const char *key, const char *
 /* Begin the change's transaction (routes with RF_OWNTX begin it themselves after
  * their slow work, e.g. password hashing). 0 or 500. */
 int srv_tx_begin(struct srv_req *r);
+/* Take / drop the writer lock (SQLite only; no-ops on PostgreSQL or when held). */
+void srv_write_lock(struct srv_req *r);
+void srv_write_unlock(struct srv_req *r);
 /* Seconds since the epoch. */
 int64_t srv_now_s(void);
 
@@ -235,6 +239,8 @@ struct srv {
 	int agency_ok; /* cached once agreed (it cannot be withdrawn) */
 	struct srv_metrics m;
 	void *dbs_lock; /* pthread_mutex_t */
+	void *write_lock; /* pthread_mutex_t: one SQLite writer at a time, queued in the
+			   * process instead of sleeping in SQLite's busy handler */
 	struct cg_db **dbs;
 	size_t n_dbs, cap_dbs;
 };

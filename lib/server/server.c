@@ -328,7 +328,7 @@ static bool agency_agreed(struct srv *s, struct cg_db *db)
 static void audit_refusal(struct srv *s, struct srv_req *r, int status)
 {
 	struct cg_error err = { 0 };
-	if (cg_db_begin(r->db, &err) != CG_OK)
+	if (srv_tx_begin(r) != 0)
 		return;
 	if (srv_audit(r, NULL, "warning", status, &err) != CG_OK || cg_db_commit(r->db, &err) != CG_OK) {
 		cg_db_rollback(r->db);
@@ -336,7 +336,7 @@ static void audit_refusal(struct srv *s, struct srv_req *r, int status)
 	}
 }
 
-static void dispatch(struct srv *s, struct srv_req *r)
+static void dispatch_locked(struct srv *s, struct srv_req *r)
 {
 	const struct srv_route *rt = r->route;
 	struct cg_error err = { 0 };
@@ -377,6 +377,11 @@ static void dispatch(struct srv *s, struct srv_req *r)
 		}
 	}
 	if (!(rt->flags & RF_CHANGE)) {
+		/* agent routes write (heartbeats, event batches): queue the writers
+		 * here rather than in SQLite's busy handler, whose waits time out
+		 * under load (a batch of 5,000 events takes a while) */
+		if (rt->flags & RF_AGENT)
+			srv_write_lock(r);
 		st = rt->handler(r);
 		r->status = st;
 		return;
@@ -402,6 +407,12 @@ static void dispatch(struct srv *s, struct srv_req *r)
 		cg_db_rollback(r->db);
 	if (st == 401 || st == 403)
 		audit_refusal(s, r, st);
+}
+
+static void dispatch(struct srv *s, struct srv_req *r)
+{
+	dispatch_locked(s, r);
+	srv_write_unlock(r);
 }
 
 /* ---- the access handler ---------------------------------------------------------- */
@@ -587,13 +598,14 @@ cg_err_t cg_server_run(const struct cg_server_opts *opts, volatile sig_atomic_t 
 		       struct cg_error *err)
 {
 	struct srv s = { .o = *opts };
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER, wlock = PTHREAD_MUTEX_INITIALIZER;
 	struct cg_buf cert = CG_BUF_INIT(0), key = CG_BUF_INIT(0);
 	struct MHD_Daemon *d = NULL;
 	struct cg_db *db = NULL;
 	cg_err_t e = CG_OK;
 
 	s.dbs_lock = &lock;
+	s.write_lock = &wlock;
 	if (!s.o.listen)
 		s.o.listen = "127.0.0.1:8080";
 	if (!s.o.threads)
@@ -655,7 +667,7 @@ cg_err_t cg_server_run(const struct cg_server_opts *opts, volatile sig_atomic_t 
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, s.o.threads,
 			     MHD_OPTION_CONNECTION_LIMIT, s.o.max_connections,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, s.o.max_connections,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, s.o.max_connections < 128 ? s.o.max_connections : 128u,
 			     MHD_OPTION_CONNECTION_TIMEOUT, s.o.connection_timeout,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
