@@ -478,9 +478,12 @@ static void heartbeat(struct cg_uplink *u)
 	lost = u->agent_lost + js.dropped_records + u->st.rejected;
 	snprintf(sensor, sizeof(sensor), "%s", u->sensor);
 	pthread_mutex_unlock(&u->mu);
+	/* the sensor is named once the agent said which one runs */
 	if (cg_buf_printf(&body, "{\"containers\":%" PRIu64 ",\"events_lost\":%" PRIu64
-			  ",\"sensor\":\"%s\",\"journal_bytes\":%" PRIu64 "}",
-			  containers, lost, sensor, js.pending_bytes) ||
+			  "%s%s%s,\"journal_bytes\":%" PRIu64 "}",
+			  containers, lost, strcmp(sensor, "unknown") ? ",\"sensor\":\"" : "",
+			  strcmp(sensor, "unknown") ? sensor : "",
+			  strcmp(sensor, "unknown") ? "\"" : "", js.pending_bytes) ||
 	    http_do(&u->h, "POST", u->url_heartbeat, u->token, body.data, body.len, NULL, &r))
 		goto done;
 	set_status_code(u, r.status);
