@@ -104,14 +104,14 @@ cg_err_t cg_protect_paths(pid_t pid, char *const *paths, size_t n, int *results,
 			for (size_t i = 0; i < n; i++)
 				if (write(pfd[1], &e, sizeof(e)) != (ssize_t)sizeof(e))
 					break;
-			_exit(1);
+			_exit(1); /* the forked helper ends: never back into the caller's code */
 		}
 		for (size_t i = 0; i < n; i++) {
 			int e = paths[i] && paths[i][0] == '/' ? protect_one(paths[i]) : EINVAL;
 			if (write(pfd[1], &e, sizeof(e)) != (ssize_t)sizeof(e))
-				_exit(1);
+				_exit(1); /* the forked helper ends (its parent stopped reading) */
 		}
-		_exit(0);
+		_exit(0); /* the forked helper ends: never back into the caller's code */
 	}
 	close(nsfd);
 	close(pfd[1]);
