@@ -140,6 +140,8 @@ struct ag_cstate {
 	const struct cg_policy *policy;
 	bool wl_kernel;          /* the whitelist is enforced in the kernel */
 	bool protected_done;
+	unsigned long long wdev[2], wino[2]; /* the container's shadow files, watched */
+	int nw;
 	bool env_pending;        /* the environment check waits for the first exec */
 	unsigned long long env_due; /* monotonic ns: check the config alone then */
 	unsigned long long account_due; /* monotonic ns; 0: none */
@@ -306,10 +308,16 @@ static bool stdio_is_socket(int pid)
 
 /* Is pid, first seen now, the container runtime's own process? runc's init runs
  * as "runc:[N:INIT]" from the runc binary or a sealed memfd copy of it. */
-static bool is_runtime_proc(int pid)
+static bool is_runtime_proc(int pid, const char *comm)
 {
 	char path[64], buf[PATH_MAX];
 	ssize_t n;
+	/* the name the kernel recorded with the record: /proc may already show
+	 * the container's program */
+	if (comm && strncmp(comm, "runc:[", 6) == 0)
+		return true;
+	if (comm && comm[0])
+		return false;
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	if (read_small(path, buf, sizeof(buf)) > 0 && strncmp(buf, "runc:[", 6) == 0)
 		return true;
@@ -524,6 +532,67 @@ static void run_envcheck(struct agent *a, const struct cg_container *c, bool liv
 	cg_buf_release(&cfg);
 }
 
+static bool host_obj_known(const struct agent *a, unsigned long long dev, unsigned long long ino)
+{
+	for (size_t i = 0; i < a->n_objs; i++)
+		if (a->objs[i].dev == dev && a->objs[i].ino == ino)
+			return true;
+	return false;
+}
+
+/* The container's own /etc/shadow and /etc/gshadow are watched by inode, so
+ * their read-only opens reach the rules (account.shadow_read) while no other
+ * read-only open leaves the kernel. Opened inside the container's root
+ * (RESOLVE_IN_ROOT: its symlinks cannot lead out). */
+static void watch_container_objects(struct agent *a, const struct cg_container *c,
+				    struct ag_cstate *s)
+{
+	static const char *const files[] = {"etc/shadow", "etc/gshadow"};
+	char path[64];
+	int root;
+
+	if (c->init_pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)c->init_pid);
+	root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return;
+	for (size_t i = 0; i < CG_ARRAY_LEN(files) && s->nw < 2; i++) {
+		struct open_how how;
+		struct stat st;
+		int fd;
+		memset(&how, 0, sizeof(how));
+		how.flags = O_PATH | O_CLOEXEC;
+		how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, root, files[i], &how, sizeof(how));
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !host_obj_known(a, kdev(st.st_dev), st.st_ino) &&
+		    cg_sensor_watch_object(a->sensor, kdev(st.st_dev), st.st_ino, NULL) == CG_OK) {
+			s->wdev[s->nw] = kdev(st.st_dev);
+			s->wino[s->nw] = st.st_ino;
+			s->nw++;
+		}
+		close(fd);
+	}
+	close(root);
+}
+
+static void unwatch_container_objects(struct agent *a, struct ag_cstate *s)
+{
+	for (int k = 0; k < s->nw; k++) {
+		bool shared = false;
+		for (size_t i = 0; i < a->n_cs && !shared; i++)
+			for (int m = 0; &a->cs[i] != s && m < a->cs[i].nw; m++)
+				if (a->cs[i].wdev[m] == s->wdev[k] && a->cs[i].wino[m] == s->wino[k])
+					shared = true;
+		if (!shared)
+			(void)cg_sensor_unwatch_object(a->sensor, s->wdev[k], s->wino[k]);
+	}
+	s->nw = 0;
+}
+
 static void on_container(enum cg_container_change what, const struct cg_container *c, void *arg)
 {
 	struct agent *a = arg;
@@ -534,6 +603,7 @@ static void on_container(enum cg_container_change what, const struct cg_containe
 			return;
 		if (s->wl_kernel)
 			(void)cg_sensor_set_whitelist(a->sensor, s->cgid, false, NULL, 0, NULL);
+		unwatch_container_objects(a, s);
 		cs_clear(s);
 		*s = a->cs[--a->n_cs];
 		cg_debug("agent: container %s stopped", c->id);
@@ -560,7 +630,8 @@ static void on_container(enum cg_container_change what, const struct cg_containe
 	cg_debug("agent: container %s started (pid %d, image %s)", c->id, (int)c->init_pid,
 		 c->image ? c->image : "?");
 	apply_policy(a, c, s);
-	if (c->init_pid > 0 && is_runtime_proc(c->init_pid)) {
+	watch_container_objects(a, c, s);
+	if (c->init_pid > 0 && is_runtime_proc(c->init_pid, NULL)) {
 		/* created, not started: runc init still holds every capability; check
 		 * the live settings at the first exec (or the config alone later) */
 		s->env_pending = true;
@@ -1034,7 +1105,7 @@ static void on_record(const struct cg_sev *ev, void *arg)
 			p->state = parent->state;
 		}
 		if (p->state == PS_UNKNOWN)
-			p->state = is_runtime_proc(ev->pid) ? PS_RUNTIME : PS_WORKLOAD;
+			p->state = is_runtime_proc(ev->pid, ev->comm) ? PS_RUNTIME : PS_WORKLOAD;
 		return;
 	}
 
@@ -1104,7 +1175,7 @@ static void on_record(const struct cg_sev *ev, void *arg)
 		proc_fill(p, ev->pid);
 	}
 	if (p->state == PS_UNKNOWN)
-		p->state = is_runtime_proc(ev->pid) ? PS_RUNTIME : PS_WORKLOAD;
+		p->state = is_runtime_proc(ev->pid, ev->comm) ? PS_RUNTIME : PS_WORKLOAD;
 	if (p->state == PS_RUNTIME)
 		return; /* the runtime setting the container up */
 	if (ev->kind == CG_SEV_EXEC && s && s->env_pending && ev->pid == s->init_pid)
@@ -1126,7 +1197,10 @@ static void on_record(const struct cg_sev *ev, void *arg)
 		return;
 	}
 	if (ev->kind == CG_SEV_EXEC) {
-		ctx.stdio_socket = stdio_is_socket(ev->pid);
+		/* the eBPF sensor judged stdio at exec; the fallback cannot */
+		ctx.stdio_socket = cg_sensor_backend(a->sensor) == CG_SENSOR_BPF
+					   ? ev->sock != 0
+					   : stdio_is_socket(ev->pid);
 		ctx.whitelisted = ctx.policy && on_whitelist(ctx.policy, p->exe);
 		if (c && a->learn_end)
 			learn_add(a, c, p->exe);
@@ -1433,12 +1507,10 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 			cg_sensor_coverage(a.sensor));
 	watch_host_objects(&a);
 	{
-		/* Read-only opens the rules judge by path (account.shadow_read); host
-		 * objects are watched by inode above. Every other read is not sent to
-		 * user space: ld.so's reads of /etc and /lib alone would be most records. */
-		static const char *const ro_prefixes[] = {"/etc/shadow", "/etc/gshadow"};
-		if (cg_sensor_set_sensitive_prefixes(a.sensor, ro_prefixes, CG_ARRAY_LEN(ro_prefixes),
-						     err) != CG_OK)
+		/* No read-only open is judged by its path: host objects (above) and
+		 * each container's shadow files (at its start) are watched by inode,
+		 * so the kernel skips the path lookup for every other open. */
+		if (cg_sensor_set_sensitive_prefixes(a.sensor, NULL, 0, err) != CG_OK)
 			goto done;
 	}
 	/* Wake for 32 KiB of records (about 50), else on the 25 ms tick: one wake-up
@@ -1538,7 +1610,7 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 			if (a.cs[i].env_pending && now >= a.cs[i].env_due) {
 				const struct cg_container *c = cg_containers_by_id(a.ct, a.cs[i].id);
 				if (c)
-					run_envcheck(&a, c, !is_runtime_proc(c->init_pid));
+					run_envcheck(&a, c, !is_runtime_proc(c->init_pid, NULL));
 				a.cs[i].env_pending = false;
 			}
 		}

@@ -22,8 +22,9 @@
 enum cg_sev_kind {
 	CG_SEV_EXEC = 1,    /* sched_process_exec: path = filename ("/memfd:NAME" for a
 			     * memfd program); path2 = argv (NUL-separated, args[0]
-			     * bytes, cut at 255); dev/ino = the program file; enforce
-			     * may kill */
+			     * bytes, cut at 255); dev/ino = the program file; sock=1
+			     * and family when fd 0, 1 or 2 is a TCP/UDP socket;
+			     * enforce may kill */
 	CG_SEV_FORK = 2,    /* sched_process_fork: pid = child, ppid = parent */
 	CG_SEV_EXIT = 3,    /* sched_process_exit (thread-group leader only) */
 	CG_SEV_OPEN = 4,    /* open/openat/openat2 (exit): path, flags, ret=fd or -errno,
@@ -32,7 +33,7 @@ enum cg_sev_kind {
 	CG_SEV_CONNECT = 6, /* connect: family, port, addr (v4 in addr[0..3]); ret */
 	CG_SEV_ACCEPT = 7,  /* accept/accept4 returned: port = local port */
 	CG_SEV_DUP = 8,     /* dup2/dup3 onto fd 0/1/2: args[0]=oldfd, args[1]=newfd,
-			     * sock=1 when oldfd is a socket */
+			     * sock=1 when oldfd is a socket (family: 0, see the sensor) */
 	CG_SEV_CHMOD = 9,   /* chmod/fchmod/fchmodat with S_ISUID/S_ISGID: path, mode */
 	CG_SEV_RENAME = 10, /* rename/renameat/renameat2: path -> path2 */
 	CG_SEV_UNLINK = 11, /* unlink/unlinkat/rmdir: path */

@@ -44,6 +44,7 @@ volatile __u32 use_cgroups = 0;
 volatile __u64 wake_bytes = 0;
 /* entries in sensitive_objects (0: opens need no identity check) */
 volatile __u32 n_objects = 0;
+volatile __u32 n_prefixes = 0; /* entries of sensitive_prefixes: 0 skips the lookup */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -266,6 +267,23 @@ static __always_inline struct file *fd_file(struct task_struct *t, long fd)
 	return f;
 }
 
+/* The address family of a socket file (AF_INET...), 0 when f is no socket. */
+static __always_inline __u16 sock_family(struct file *f)
+{
+	struct socket *so;
+	__u32 mode;
+
+	if (!f)
+		return 0;
+	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return 0;
+	so = (struct socket *)BPF_CORE_READ(f, private_data);
+	if (!so)
+		return 0;
+	return BPF_CORE_READ(so, sk, __sk_common.skc_family);
+}
+
 static __always_inline void user_str(char *dst, __u64 ptr)
 {
 	if (ptr)
@@ -334,6 +352,15 @@ int on_exec(struct trace_event_raw_sched_process_exec *ctx)
 		char pre[8] = {};
 		e->dev = BPF_CORE_READ(xf, f_inode, i_sb, s_dev);
 		e->ino = BPF_CORE_READ(xf, f_inode, i_ino);
+		/* a network socket on stdin/stdout/stderr (a reverse shell), judged
+		 * now: the program may be gone when user space reads the record */
+		for (int fd = 0; fd <= 2; fd++) {
+			__u16 fam = sock_family(fd_file(t, fd));
+			if (fam == 2 /* AF_INET */ || fam == 10 /* AF_INET6 */) {
+				e->sock = 1;
+				e->family = fam;
+			}
+		}
 		if (nm && bpf_probe_read_kernel(pre, 6, nm) == 0 && pre[0] == 'm' && pre[1] == 'e' &&
 		    pre[2] == 'm' && pre[3] == 'f' && pre[4] == 'd' && pre[5] == ':') {
 			e->path[0] = '/';
@@ -554,6 +581,9 @@ static __always_inline int dup_rec(struct trace_event_raw_sys_enter *ctx)
 		mode = BPF_CORE_READ(f, f_inode, i_mode);
 		e->sock = (mode & S_IFMT) == S_IFSOCK;
 		e->mode = mode;
+		/* family left 0 on purpose: inetd-style servers (busybox httpd) dup
+		 * every accepted socket onto 0/1; the reverse shell is judged at the
+		 * exec of a shell with a network socket on its stdio */
 	}
 	e->args[0] = oldfd;
 	e->args[1] = newfd;
@@ -610,7 +640,7 @@ static __always_inline bool sensitive_path(__u64 ptr)
 {
 	struct cg_sensor_prefix_key pk = {};
 
-	if (!ptr)
+	if (!ptr || !n_prefixes)
 		return false;
 	bpf_probe_read_user_str(pk.data, sizeof(pk.data), (const void *)ptr);
 	pk.prefixlen = CG_SENSOR_PREFIX_MAX * 8;

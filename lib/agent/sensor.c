@@ -137,6 +137,7 @@ static cg_err_t put_prefixes(struct cg_sensor *s, const char *const *p, size_t n
 			return cg_error_set(err, CG_ERR_IO, "sensitive prefix \"%s\": %s", p[i],
 					    strerror(errno));
 	}
+	s->skel->bss->n_prefixes = (__u32)n;
 	return CG_OK;
 }
 
@@ -570,6 +571,19 @@ cg_err_t cg_sensor_watch_object(struct cg_sensor *s, unsigned long long dev,
 	}
 	/* from now on every open's object is looked at */
 	s->skel->bss->n_objects++;
+	return CG_OK;
+}
+
+cg_err_t cg_sensor_unwatch_object(struct cg_sensor *s, unsigned long long dev,
+				  unsigned long long ino)
+{
+	struct cg_sensor_obj_key k = { dev, ino };
+
+	if (!s || s->backend != CG_SENSOR_BPF)
+		return CG_OK;
+	if (bpf_map_delete_elem(bpf_map__fd(s->skel->maps.sensitive_objects), &k) == 0 &&
+	    s->skel->bss->n_objects)
+		s->skel->bss->n_objects--;
 	return CG_OK;
 }
 

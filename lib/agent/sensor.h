@@ -77,5 +77,8 @@ cg_err_t cg_sensor_set_sensitive_prefixes(struct cg_sensor *s, const char *const
  * on a timer (an epoll timeout of 20-50 ms): a trickle of records below the mark
  * wakes nobody. Saves a wake-up per record under load (BPF only). */
 cg_err_t cg_sensor_set_wakeup(struct cg_sensor *s, size_t bytes, struct cg_error *err);
+/* Stop watching an object given to cg_sensor_watch_object (BPF; a no-op else). */
+cg_err_t cg_sensor_unwatch_object(struct cg_sensor *s, unsigned long long dev,
+				  unsigned long long ino);
 
 #endif
