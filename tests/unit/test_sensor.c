@@ -426,6 +426,7 @@ static void t_whitelist(struct cgt *t)
 	/* restricted to another cgroup: our container is not reported; then to ours */
 	collect(s, &r, 100, 2000);
 	r.n = 0;
+	CHECK_INT(t, cg_sensor_restrict_cgroup(s, ctr_cgid, false, &err), CG_OK);
 	CHECK_INT(t, cg_sensor_restrict_cgroup(s, 1, true, &err), CG_OK);
 	CHECK_INT(t, run("runc --root %s exec %s /bin/ls / >/dev/null 2>&1", runc_root, ctr_id), 0);
 	collect(s, &r, 100, 2000);
