@@ -11,6 +11,7 @@
 #include "util/internal.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <linux/openat2.h>
 #include <sys/epoll.h>
@@ -176,6 +177,11 @@ struct agent {
 	unsigned long long last_refresh;
 	unsigned int host_pidns;
 	struct cg_uplink *uplink;
+	/* policies from the server: handed over by the uplink's thread, applied by
+	 * the loop (the only thread that touches policies and containers) */
+	pthread_mutex_t pol_mu;
+	char *pol_pending;
+	size_t pol_pending_len;
 	struct cg_buf line;
 	long long mono_to_real;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	unsigned int lat_ms[1002]; /* kernel record -> line written, per ms; [1001]: more */
@@ -1314,12 +1320,38 @@ cg_err_t cg_agent_check_policy(const char *path, size_t *n, struct cg_error *err
 	return rc;
 }
 
+/* Runs on the uplink's sender thread: only hand the text over. */
 static void on_server_policies(const char *json, size_t len, void *arg)
 {
 	struct agent *a = arg;
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return;
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	pthread_mutex_lock(&a->pol_mu);
+	free(a->pol_pending);
+	a->pol_pending = copy;
+	a->pol_pending_len = len;
+	pthread_mutex_unlock(&a->pol_mu);
+}
+
+/* On the loop's thread: apply policies the server sent since the last tick. */
+static void apply_server_policies(struct agent *a)
+{
+	char *text;
+	size_t len;
 	struct cg_error e;
-	if (load_policy_text(a, json, len, "the server", &e) != CG_OK)
+	pthread_mutex_lock(&a->pol_mu);
+	text = a->pol_pending;
+	len = a->pol_pending_len;
+	a->pol_pending = NULL;
+	pthread_mutex_unlock(&a->pol_mu);
+	if (!text)
+		return;
+	if (load_policy_text(a, text, len, "the server", &e) != CG_OK)
 		cg_warn("agent: policies from the server refused: %s", cg_error_message(&e));
+	free(text);
 }
 
 /* The agent token: given, kept in the token file from an earlier registration,
@@ -1417,7 +1449,9 @@ static void write_stats(struct agent *a)
 static void agent_free(struct agent *a)
 {
 	if (a->uplink)
-		cg_uplink_close(a->uplink, 5000);
+		cg_uplink_close(a->uplink, 5000); /* its thread is gone after this */
+	free(a->pol_pending);
+	pthread_mutex_destroy(&a->pol_mu);
 	for (size_t i = 0; i < a->n_cs; i++)
 		cs_clear(&a->cs[i]);
 	free(a->cs);
@@ -1456,6 +1490,7 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 	char *token = NULL;
 
 	memset(&a, 0, sizeof(a));
+	pthread_mutex_init(&a.pol_mu, NULL);
 	a.o = o;
 	a.out_fd = -1;
 	cg_buf_init(&a.line, AG_LINE_MAX);
@@ -1596,6 +1631,8 @@ cg_err_t cg_agent_run(const struct cg_agent_opts *o, volatile sig_atomic_t *stop
 					cg_warn("agent: sensor: %s", cg_error_message(&e));
 			}
 		}
+		if (a.uplink)
+			apply_server_policies(&a);
 		if (reload && *reload) {
 			struct cg_error e;
 			*reload = 0;
