@@ -23,34 +23,12 @@ expect "agency" 200 POST /api/v1/agency
 expect "a protected cluster" 201 POST /api/v1/clusters '{"name":"prod","protected":true}'
 JOIN=$(jq -r .join_token <<<"$BODY")
 
-# srv_again: the server once more on the same port and data (what the agent knows)
-srv_again() {
-	CGUARD_ADMIN_PASSWORD=$ADMIN_PW "$CGUARD" server --data "$T_TMP/srv" \
-		--listen "127.0.0.1:$PORT" --heartbeat-interval 1 -q 2>>"$T_TMP/server.log" &
-	SRV_PID=$!
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "$BASE/healthz" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# server_ids: every event id the server holds for this node (all pages)
-server_ids() {
-	local cur= r
-	while :; do
-		r=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" \
-			"$BASE/api/v1/events?node=test-node&limit=1000${cur:+&cursor=$cur}")
-		jq -r '.items[].id' <<<"$r"
-		cur=$(jq -r '.next // empty' <<<"$r")
-		[ -n "$cur" ] || break
-	done
-}
 # delivered: wait (up to 60 s) until the server holds every id of the events file
 delivered() {
 	local i
 	for i in $(seq 1 120); do
 		jq -r .id "$EVENTS" | sort -u >"$T_TMP/want"
-		server_ids | sort >"$T_TMP/got"
+		event_ids test-node | sort >"$T_TMP/got"
 		[ -s "$T_TMP/want" ] && cmp -s "$T_TMP/want" <(sort -u "$T_TMP/got") && return 0
 		sleep 0.5
 	done
@@ -100,7 +78,7 @@ LOAD=$!
 sleep 1.5
 kill -9 "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; SRV_PID=
 sleep 1
-srv_again || fail "server restart after SIGKILL"
+srv_start_on "$T_TMP/srv" "$PORT" --heartbeat-interval 1 -q || fail "server restart after SIGKILL"
 wait "$LOAD"
 n=$(jq -r .id "$EVENTS" | wc -l)
 check "after a SIGKILL of the server, all $n events arrive" delivered
@@ -112,7 +90,7 @@ srv_stop
 runc_exec c1 sh -c 'i=0; while [ $i -lt 200 ]; do /tmp/xmrig true -o stratum+tcp://p:3333; i=$((i+1)); done' >/dev/null 2>&1
 sleep "$DOWN"
 check "while the server is down the events wait in the journal" test -n "$(ls "$T_TMP/journal")"
-srv_again || fail "server start after $DOWN s down"
+srv_start_on "$T_TMP/srv" "$PORT" --heartbeat-interval 1 -q || fail "server start after $DOWN s down"
 n=$(jq -r .id "$EVENTS" | wc -l)
 check "after $DOWN s down, all $n events arrive" delivered
 echo "  $n events on the server, each once, after a SIGKILL and $DOWN s down"

@@ -12,30 +12,6 @@ DRV=
 DRIVE=${UPLINK_DRIVER:-$TOP/build/tests/test_uplink}
 [ -x "$DRIVE" ] || { echo "no $DRIVE (make build/tests/test_uplink)"; exit 1; }
 
-# srv_start_on DIR PORT: the server again on the same port (what agents know)
-srv_start_on() {
-	CGUARD_ADMIN_PASSWORD=$ADMIN_PW "$CGUARD" server --data "$1" --listen "127.0.0.1:$2" \
-		2>>"$T_TMP/server.log" &
-	SRV_PID=$!
-	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "$BASE/healthz" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# ids NODE: every stored event id of a node, one per line (all pages)
-ids() {
-	local cur= r
-	while :; do
-		r=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" \
-			"$BASE/api/v1/events?node=$1&limit=1000${cur:+&cursor=$cur}")
-		jq -r '.items[].id' <<<"$r"
-		cur=$(jq -r '.next // empty' <<<"$r")
-		[ -n "$cur" ] || break
-	done
-}
-
 # stored NODE: how many events of a node (the server counts exactly up to 10,000)
 stored() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$BASE/api/v1/events?node=$1&limit=1" | jq -r .total
@@ -44,7 +20,7 @@ stored() {
 # exactly_once WHAT NODE PREFIX N: ids PREFIX-000000 .. N-1, each once, nothing else
 exactly_once() {
 	local got
-	ids "$2" >"$T_TMP/ids"
+	event_ids "$2" >"$T_TMP/ids"
 	check_eq "$1: events stored" "$(wc -l <"$T_TMP/ids")" "$4"
 	check_eq "$1: distinct ids" "$(sort -u "$T_TMP/ids" | wc -l)" "$4"
 	got=$(sort -u "$T_TMP/ids" | md5sum)

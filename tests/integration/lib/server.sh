@@ -89,3 +89,29 @@ pg_stop() {
 	[ -n "${PG_DIR:-}" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1
 	PG_DIR=
 }
+
+# srv_start_on DIR PORT [ARGS...]: the server again on the same port and data (what
+# agents know), e.g. after a SIGKILL; waits for /healthz.
+srv_start_on() {
+	local dir=$1 port=$2; shift 2
+	CGUARD_ADMIN_PASSWORD=$ADMIN_PW "$CGUARD" server --data "$dir" --listen "127.0.0.1:$port" \
+		"$@" 2>>"$T_TMP/server.log" &
+	SRV_PID=$!
+	for _ in $(seq 1 100); do
+		curl -s -o /dev/null "$BASE/healthz" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# event_ids NODE: every stored event id of a node, one per line (all pages; $ADMIN_TOKEN)
+event_ids() {
+	local cur= r
+	while :; do
+		r=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" \
+			"$BASE/api/v1/events?node=$1&limit=1000${cur:+&cursor=$cur}")
+		jq -r '.items[].id' <<<"$r"
+		cur=$(jq -r '.next // empty' <<<"$r")
+		[ -n "$cur" ] || break
+	done
+}
